@@ -1,0 +1,1 @@
+// Koncorde module.
