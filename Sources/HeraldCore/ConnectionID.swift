@@ -1,0 +1,19 @@
+/// Identifies a client connection to the API core; the transport chooses the numbers.
+public struct ConnectionID: Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: UInt64
+
+    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+
+    public var description: String { String(rawValue) }
+}
+
+/// Where the API core sends encoded frames. Implemented by the transport adapter (or a test double).
+public protocol ClientOutbox: AnyObject {
+    /// Queues one complete text frame for a connection. The same array may go to many connections.
+    func send(_ frame: [UInt8], to connection: ConnectionID)
+}
+
+/// The current time as epoch milliseconds; injectable for tests.
+public protocol EpochClock: Sendable {
+    func nowMilliseconds() -> Int
+}

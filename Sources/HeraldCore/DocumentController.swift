@@ -1,0 +1,199 @@
+public import HeraldStore
+public import HeraldWire
+
+/// `document`: single-document reads and writes, each write notifying the matching subscribers
+/// unless the request says `silent: true`.
+///
+/// Argument checks follow Kuzzle's order: `_id`, body and its members, options (`silent`,
+/// `refresh`, `retryOnConflict`, `source`), `index`, `collection`; storage checks come last.
+final class DocumentController: Controller {
+    let name = "document"
+    let actions: Set<String> = ["create", "createOrReplace", "delete", "exists", "get", "replace", "update", "upsert"]
+
+    private let store: DocumentStore
+    private let notifier: Notifier
+
+    /// The user every write is attributed to (Herald serves the anonymous user).
+    static let anonymousUser = "-1"
+
+    init(store: DocumentStore, notifier: Notifier) {
+        self.store = store
+        self.notifier = notifier
+    }
+
+    func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        switch request.action {
+        case "upsert": return try upsert(request)
+        case "create": return try create(request)
+        case "createOrReplace": return try createOrReplace(request)
+        case "replace": return try replace(request)
+        case "update": return try update(request)
+        case "get": return try get(request)
+        case "exists": return try exists(request)
+        default: return try delete(request)
+        }
+    }
+
+    private func context(_ request: KuzzleRequest) -> WriteContext {
+        WriteContext(user: Self.anonymousUser, timestamp: request.timestamp)
+    }
+
+    // MARK: - Actions
+
+    private func upsert(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let id = try request.string("_id")
+        let body = try request.body()
+        let changes = try body.requiredObject("changes")
+        let defaults = try Self.defaults(of: request, body: body)
+        let silent = try request.bool("silent")
+        try request.validateRefresh()
+        let source = try request.bool("source")
+        try request.validateRetryOnConflict()
+        let index = try request.index()
+        let collection = try request.collection()
+        let write = try store.upsert(index: index, collection: collection, id: id, changes: changes,
+                                     defaults: defaults, context: context(request))
+        if !silent {
+            notifier.documentWritten(request, index: index, collection: collection, document: write.document,
+                                     action: write.created ? .create : .update,
+                                     updatedFields: write.created ? nil : write.updatedFields)
+        }
+        var result = JSONObject()
+        result.append("_id", .string(write.document.id))
+        result.append("_version", .int(write.document.version))
+        result.append("created", .bool(write.created))
+        if source { result.append("_source", .object(write.document.source)) }
+        return .value(.object(result))
+    }
+
+    private func create(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let id = try request.optionalString("_id")
+        let body = try request.body()
+        let silent = try request.bool("silent")
+        try request.validateRefresh()
+        let index = try request.index()
+        let collection = try request.collection()
+        let write = try store.create(index: index, collection: collection, id: id, source: body, context: context(request))
+        if !silent {
+            notifier.documentWritten(request, index: index, collection: collection, document: write.document, action: .create)
+        }
+        return .value(Self.document(write.document))
+    }
+
+    private func createOrReplace(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let id = try request.string("_id")
+        let body = try request.body()
+        let silent = try request.bool("silent")
+        try request.validateRefresh()
+        let index = try request.index()
+        let collection = try request.collection()
+        let write = try store.createOrReplace(index: index, collection: collection, id: id, source: body,
+                                              context: context(request))
+        if !silent {
+            notifier.documentWritten(request, index: index, collection: collection, document: write.document,
+                                     action: write.created ? .create : .replace)
+        }
+        var result = Self.documentObject(write.document)
+        result.append("created", .bool(write.created))
+        return .value(.object(result))
+    }
+
+    private func replace(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let id = try request.string("_id")
+        let body = try request.body()
+        let silent = try request.bool("silent")
+        try request.validateRefresh()
+        let index = try request.index()
+        let collection = try request.collection()
+        let write = try store.replace(index: index, collection: collection, id: id, source: body, context: context(request))
+        if !silent {
+            notifier.documentWritten(request, index: index, collection: collection, document: write.document, action: .replace)
+        }
+        return .value(Self.document(write.document))
+    }
+
+    private func update(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let id = try request.string("_id")
+        let changes = try request.body()
+        let silent = try request.bool("silent")
+        try request.validateRefresh()
+        try request.validateRetryOnConflict()
+        let source = try request.bool("source")
+        let index = try request.index()
+        let collection = try request.collection()
+        let write = try store.update(index: index, collection: collection, id: id, changes: changes, context: context(request))
+        if !silent {
+            notifier.documentWritten(request, index: index, collection: collection, document: write.document,
+                                     action: .update, updatedFields: write.updatedFields)
+        }
+        if source { return .value(Self.document(write.document)) }
+        var partial = changes
+        partial["_kuzzle_info"] = nil
+        if case .object(let info)? = write.document.source["_kuzzle_info"] {
+            partial.append("_kuzzle_info", ["updatedAt": info["updatedAt"] ?? .null, "updater": info["updater"] ?? .null])
+        }
+        var result = JSONObject()
+        result.append("_id", .string(write.document.id))
+        result.append("_source", .object(partial))
+        result.append("_version", .int(write.document.version))
+        return .value(.object(result))
+    }
+
+    private func get(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let id = try request.string("_id")
+        let index = try request.index()
+        let collection = try request.collection()
+        return .value(Self.document(try store.get(index: index, collection: collection, id: id)))
+    }
+
+    private func exists(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let id = try request.string("_id")
+        let index = try request.index()
+        let collection = try request.collection()
+        return .value(.bool(try store.exists(index: index, collection: collection, id: id)))
+    }
+
+    private func delete(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let id = try request.string("_id")
+        let silent = try request.bool("silent")
+        try request.validateRefresh()
+        let source = try request.bool("source")
+        let index = try request.index()
+        let collection = try request.collection()
+        let write = try store.delete(index: index, collection: collection, id: id)
+        if !silent {
+            notifier.documentDeleted(request, index: index, collection: collection, document: write.document)
+        }
+        var result = JSONObject()
+        result.append("_id", .string(write.document.id))
+        if source {
+            result.append("_source", .object(write.document.source))
+            result.append("_version", .int(write.document.version))
+        }
+        return .value(.object(result))
+    }
+
+    // MARK: - Helpers
+
+    /// The upsert defaults: `body.default`, else `body.defaults`, else a top-level `default` or `defaults`.
+    private static func defaults(of request: KuzzleRequest, body: JSONObject) throws(KuzzleError) -> JSONObject? {
+        if body["default"] != nil { return try body.optionalObject("default") }
+        if body["defaults"] != nil { return try body.optionalObject("defaults") }
+        for name in ["default", "defaults"] {
+            guard let value = request.frame[name], !value.isNull else { continue }
+            guard case .object(let object) = value else { throw .invalidType(name, expected: "object") }
+            return object
+        }
+        return nil
+    }
+
+    private static func documentObject(_ document: StoredDocument) -> JSONObject {
+        var result = JSONObject()
+        result.append("_id", .string(document.id))
+        result.append("_source", .object(document.source))
+        result.append("_version", .int(document.version))
+        return result
+    }
+
+    private static func document(_ document: StoredDocument) -> JSONValue { .object(documentObject(document)) }
+}

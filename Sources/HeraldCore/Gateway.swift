@@ -1,0 +1,133 @@
+public import HeraldStore
+public import HeraldWire
+public import Koncorde
+public import Logging
+
+/// Herald's API core: turns inbound messages into responses and notifications.
+///
+/// Transport-agnostic and single-threaded: the transport calls it from one thread (the event
+/// loop), and it answers through the ``ClientOutbox`` synchronously, notifications before the
+/// response that caused them.
+public final class Gateway {
+    public let configuration: GatewayConfiguration
+    public let store: DocumentStore
+    public let registry: RoomRegistry
+    private let notifier: Notifier
+    private let encoder: ResponseEncoder
+    private let clock: any EpochClock
+    private let logger: Logger
+    private unowned let outbox: any ClientOutbox
+    private var controllers: [String: any Controller] = [:]
+    private var requestIDs = RequestIDGenerator()
+    private var connections: Set<ConnectionID> = []
+
+    /// The heartbeat frames of the browser SDK.
+    private static let ping: [UInt8] = Array(#"{"p":1}"#.utf8)
+    private static let pong: [UInt8] = Array(#"{"p":2}"#.utf8)
+
+    public init(
+        configuration: GatewayConfiguration, outbox: any ClientOutbox, clock: any EpochClock = SystemEpochClock(),
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.outbox = outbox
+        self.clock = clock
+        self.logger = logger
+        store = DocumentStore()
+        registry = RoomRegistry(koncorde: Koncorde(maxConditions: configuration.maxFilterConditions))
+        notifier = Notifier(registry: registry, outbox: outbox, nodeID: configuration.nodeID)
+        encoder = ResponseEncoder(nodeID: configuration.nodeID)
+        let all: [any Controller] = [
+            AuthController(),
+            ServerController(clock: clock, nodeID: configuration.nodeID) { [unowned self] in statistics },
+            IndexController(store: store, notifier: notifier),
+            CollectionController(store: store, notifier: notifier),
+            DocumentController(store: store, notifier: notifier),
+            RealtimeController(registry: registry, notifier: notifier),
+        ]
+        for controller in all { controllers[controller.name] = controller }
+    }
+
+    /// Open connections.
+    public var connectionCount: Int { connections.count }
+
+    /// A new connection.
+    public func connectionOpened(_ connection: ConnectionID) {
+        connections.insert(connection)
+    }
+
+    /// A connection is gone: it leaves every room, and the rooms' `users` channels are told.
+    public func connectionClosed(_ connection: ConnectionID) {
+        connections.remove(connection)
+        let now = clock.nowMilliseconds()
+        for left in registry.disconnect(connection) {
+            notifier.userEvent(.out, room: left.room, volatile: left.volatile, timestamp: now)
+        }
+    }
+
+    /// One complete inbound message.
+    public func receive(_ message: UnsafeRawBufferPointer, from connection: ConnectionID) {
+        if message.isEmpty { return }
+        if message.elementsEqual(Self.ping) {
+            outbox.send(Self.pong, to: connection)
+            return
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(message)
+        } catch {
+            outbox.send(encoder.unroutedFailure(.unexpectedWebSocketError(error.message)), to: connection)
+            return
+        }
+        guard case .object(let frame) = value else {
+            outbox.send(encoder.unroutedFailure(.unexpectedWebSocketError("the request must be a JSON object")),
+                        to: connection)
+            return
+        }
+        if frame.count == 1, frame["p"] == .int(1) {
+            outbox.send(Self.pong, to: connection)
+            return
+        }
+        outbox.send(respond(to: frame, from: connection), to: connection)
+    }
+
+    /// Runs one request frame and returns the encoded response.
+    func respond(to frame: JSONObject, from connection: ConnectionID) -> [UInt8] {
+        let requestId: String
+        switch frame["requestId"] {
+        case .string(let given)?: requestId = given
+        case .int(let number)?: requestId = String(number)
+        default: requestId = requestIDs.next()
+        }
+        let request = KuzzleRequest(
+            frame: frame, requestId: requestId, controller: frame["controller"]?.stringValue ?? "",
+            action: frame["action"]?.stringValue ?? "", timestamp: clock.nowMilliseconds(), connection: connection)
+        do {
+            let result = try dispatch(request)
+            return encoder.success(request, result: result)
+        } catch {
+            return encoder.failure(request, error: error)
+        }
+    }
+
+    private func dispatch(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        _ = try request.string("controller")
+        _ = try request.string("action")
+        guard let controller = controllers[request.controller] else {
+            throw .controllerNotFound(request.controller)
+        }
+        guard controller.actions.contains(request.action) else {
+            throw .actionNotFound(controller: request.controller, action: request.action)
+        }
+        return try controller.handle(request)
+    }
+
+    /// Live figures for `server:info`.
+    var statistics: JSONObject {
+        var figures = JSONObject()
+        figures.append("connections", .int(connections.count))
+        figures.append("rooms", .int(registry.roomCount))
+        figures.append("indexes", .int(store.listIndexes().count))
+        return figures
+    }
+}

@@ -1,0 +1,19 @@
+/// Settings of the API core.
+public struct GatewayConfiguration: Sendable {
+    /// The node id every response and notification carries.
+    public var nodeID: String
+    /// Most conditions a filter may have once normalized.
+    public var maxFilterConditions: Int
+
+    public init(nodeID: String = GatewayConfiguration.randomNodeID(), maxFilterConditions: Int = 100) {
+        self.nodeID = nodeID
+        self.maxFilterConditions = maxFilterConditions
+    }
+
+    /// `herald-` followed by 8 random hex digits.
+    public static func randomNodeID() -> String {
+        let value = UInt32.random(in: .min ... .max)
+        let hex = String(value, radix: 16)
+        return "herald-" + String(repeating: "0", count: 8 - hex.count) + hex
+    }
+}

@@ -1,0 +1,115 @@
+public import HeraldWire
+public import Koncorde
+
+/// Rooms, their channels and each connection's subscriptions, backed by the Koncorde engine.
+public final class RoomRegistry {
+    /// A connection's presence in a room, as user notifications need it.
+    struct Membership {
+        let room: Room
+        /// The volatile data sent with the subscription; user notifications carry it.
+        let volatile: JSONValue
+    }
+
+    let koncorde: Koncorde
+    private(set) var rooms: [String: Room] = [:]
+    private var memberships: [ConnectionID: [String: JSONValue]] = [:]
+
+    public init(koncorde: Koncorde) {
+        self.koncorde = koncorde
+    }
+
+    /// Number of rooms.
+    public var roomCount: Int { rooms.count }
+
+    /// Validates a filter, creates its room if needed and adds the connection to the channel of `options`.
+    func subscribe(
+        _ connection: ConnectionID, index: String, collection: String, filter: JSONValue,
+        options: SubscriptionOptions, volatile: JSONValue
+    ) throws(KuzzleError) -> (room: Room, channel: String, newMember: Bool) {
+        let normalized: NormalizedFilter
+        do {
+            normalized = try koncorde.normalize(index: index, collection: collection, filter: filter)
+        } catch {
+            throw .koncordeDSLError(error.message)
+        }
+        let room: Room
+        if let existing = rooms[normalized.id] {
+            room = existing
+        } else {
+            let id = koncorde.store(normalized)
+            room = Room(id: id, index: index, collection: collection)
+            rooms[id] = room
+        }
+        return add(connection, to: room, options: options, volatile: volatile)
+    }
+
+    /// Adds the connection to an existing room.
+    func join(
+        _ connection: ConnectionID, roomId: String, options: SubscriptionOptions, volatile: JSONValue
+    ) throws(KuzzleError) -> (room: Room, channel: String, newMember: Bool) {
+        guard let room = rooms[roomId] else { throw .roomNotFound(roomId) }
+        return add(connection, to: room, options: options, volatile: volatile)
+    }
+
+    private func add(
+        _ connection: ConnectionID, to room: Room, options: SubscriptionOptions, volatile: JSONValue
+    ) -> (room: Room, channel: String, newMember: Bool) {
+        let (channel, newMember) = room.add(connection, options: options)
+        if newMember { memberships[connection, default: [:]][room.id] = volatile }
+        return (room, channel, newMember)
+    }
+
+    /// Removes the connection from a room; returns its membership, or `nil` if it was not subscribed.
+    func unsubscribe(_ connection: ConnectionID, roomId: String) -> Membership? {
+        guard let room = rooms[roomId], room.remove(connection) else { return nil }
+        let volatile = memberships[connection]?.removeValue(forKey: roomId) ?? .null
+        if memberships[connection]?.isEmpty == true { memberships[connection] = nil }
+        dropIfEmpty(room)
+        return Membership(room: room, volatile: volatile)
+    }
+
+    /// Removes the connection from every room; returns what it left.
+    func disconnect(_ connection: ConnectionID) -> [Membership] {
+        guard let joined = memberships.removeValue(forKey: connection) else { return [] }
+        var left: [Membership] = []
+        for (roomId, volatile) in joined {
+            guard let room = rooms[roomId], room.remove(connection) else { continue }
+            dropIfEmpty(room)
+            left.append(Membership(room: room, volatile: volatile))
+        }
+        return left
+    }
+
+    /// Connections in a room (0 when the room does not exist).
+    func count(roomId: String) -> Int { rooms[roomId]?.connectionCount ?? 0 }
+
+    func room(_ roomId: String) -> Room? { rooms[roomId] }
+
+    /// Rooms of an index/collection whose filter matches the document.
+    func matchingRooms(index: String, collection: String, source: JSONObject, id: String) -> [String] {
+        koncorde.test(index: index, collection: collection, document: source, id: id)
+    }
+
+    /// `realtime:list`: `{index: {collection: {roomId: connections}}}`.
+    func listing() -> JSONValue {
+        var indexes: [String: [String: [(String, Int)]]] = [:]
+        for room in rooms.values {
+            indexes[room.index, default: [:]][room.collection, default: []].append((room.id, room.connectionCount))
+        }
+        var result = JSONObject()
+        for index in indexes.keys.sorted() {
+            var collections = JSONObject()
+            for (collection, entries) in indexes[index]!.sorted(by: { $0.key < $1.key }) {
+                collections.append(collection, .object(JSONObject(entries.sorted { $0.0 < $1.0 }.map { ($0.0, .int($0.1)) })))
+            }
+            result.append(index, .object(collections))
+        }
+        return .object(result)
+    }
+
+    private func dropIfEmpty(_ room: Room) {
+        guard room.connectionCount == 0 else { return }
+        rooms[room.id] = nil
+        koncorde.remove(room.id)
+    }
+}

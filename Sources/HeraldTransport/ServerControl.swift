@@ -1,0 +1,43 @@
+import CLibWebSockets
+import Synchronization
+
+/// The only part of a ``WebSocketServer`` other threads may touch: it records a request and wakes
+/// the service thread with `lws_cancel_service`, the one thread-safe libwebsockets call.
+public final class ServerControl: Sendable {
+    private struct State {
+        var contextAddress: UInt?
+        var shutdownRequested = false
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// Asks the server to close every connection with 1001 and return from ``WebSocketServer/run()``.
+    public func requestShutdown() {
+        // Wake under the lock so the context cannot be destroyed in between (see `detach`).
+        state.withLock { state in
+            state.shutdownRequested = true
+            Self.wake(state.contextAddress)
+        }
+    }
+
+    var shutdownRequested: Bool { state.withLock { $0.shutdownRequested } }
+
+    func attach(context: OpaquePointer) {
+        let requested = state.withLock { state -> Bool in
+            state.contextAddress = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(context)))
+            return state.shutdownRequested
+        }
+        if requested { lws_cancel_service(context) }
+    }
+
+    func detach() {
+        state.withLock { $0.contextAddress = nil }
+    }
+
+    private static func wake(_ address: UInt?) {
+        guard let address, let pointer = OpaquePointer(bitPattern: address) else { return }
+        lws_cancel_service(pointer)
+    }
+}

@@ -1,0 +1,238 @@
+import CLibWebSockets
+import Glibc
+public import Logging
+
+/// A WebSocket and plain-HTTP server on one libwebsockets context, run on the libev event loop.
+///
+/// Concurrency: every method except ``control`` must be called on the thread that calls ``run()``
+/// (the service thread); the delegate is called on that thread too. Other threads use
+/// ``control`` only.
+public final class WebSocketServer {
+    /// Errors raised while starting the listener.
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let configuration: WebSocketServerConfiguration
+    /// The thread-safe handle for other threads (shutdown).
+    public let control = ServerControl()
+    /// Receives connection events and messages; set before ``start()``.
+    public weak var delegate: (any WebSocketServerDelegate)?
+
+    let logger: Logger
+    private var context: OpaquePointer?
+    private var connections: [ConnectionNumber: ClientConnection] = [:]
+    private var nextNumber: ConnectionNumber = 1
+    private var shuttingDown = false
+    private let resources: ContextResources
+    private var writeBuffer: WriteBuffer
+
+    public init(configuration: WebSocketServerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.resources = ContextResources(configuration: configuration)
+        self.writeBuffer = WriteBuffer(capacity: configuration.maxBytesPerWrite)
+    }
+
+    deinit {
+        if let context { lws_context_destroy(context) }
+        resources.release()
+        writeBuffer.release()
+    }
+
+    /// The port the listener is bound to (useful with port 0).
+    public private(set) var boundPort = 0
+
+    /// Number of open WebSocket connections.
+    public var connectionCount: Int { connections.count }
+
+    /// Creates the context and binds the listening socket.
+    public func start() throws(StartError) {
+        precondition(context == nil, "start() called twice")
+        lws_set_log_level(LLL_ERR | LLL_WARN, nil)
+        var info = lws_context_creation_info()
+        info.port = Int32(configuration.port)
+        info.iface = UnsafePointer(resources.interface)
+        info.protocols = UnsafePointer(resources.protocols)
+        info.retry_and_idle_policy = UnsafePointer(resources.retryPolicy)
+        info.pt_serv_buf_size = 64 * 1024
+        info.count_threads = 1
+        info.user = Unmanaged.passUnretained(self).toOpaque()
+        var options = UInt64(LWS_SERVER_OPTION_LIBEV) | UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8)
+        if !configuration.host.contains(":") { options |= UInt64(LWS_SERVER_OPTION_DISABLE_IPV6) }
+        info.options = options
+        guard let created = lws_create_context(&info) else {
+            throw StartError(description: "cannot listen on \(configuration.host):\(configuration.port)")
+        }
+        context = created
+        boundPort = Self.listeningPort(of: created) ?? configuration.port
+        control.attach(context: created)
+    }
+
+    /// Services the event loop until a shutdown completes, then destroys the context.
+    public func run() {
+        guard let context else { return }
+        var deadline: UInt64 = 0
+        while true {
+            if shuttingDown {
+                if deadline == 0 { deadline = MonotonicClock.nanoseconds() + 2_000_000_000 }
+                if connections.isEmpty || MonotonicClock.nanoseconds() > deadline { break }
+            }
+            if lws_service(context, 0) < 0 { break }
+        }
+        control.detach()
+        lws_context_destroy(context)
+        self.context = nil
+    }
+
+    /// Queues a complete text message for a connection. Unknown or closing connections are ignored.
+    public func send(_ message: [UInt8], to number: ConnectionNumber) {
+        guard let connection = connections[number], connection.closeRequest == nil else { return }
+        connection.outbound.append(message)
+        if connection.outbound.byteCount > configuration.maxOutboundBytes {
+            logger.warning("closing slow consumer", metadata: ["connection": "\(number)"])
+            connection.outbound.removeAll()
+            connection.closeRequest = .init(status: 1011, reason: "too much backpressure: client is too slow")
+        }
+        requestWritable(connection)
+    }
+
+    /// Closes a connection with a status code once its pending writes turn.
+    public func close(_ number: ConnectionNumber, status: UInt16, reason: String) {
+        guard let connection = connections[number], connection.closeRequest == nil else { return }
+        connection.outbound.removeAll()
+        connection.closeRequest = .init(status: status, reason: reason)
+        requestWritable(connection)
+    }
+
+    // MARK: - Callback handlers (service thread)
+
+    func handle(
+        wsi: OpaquePointer, reason: lws_callback_reasons, session: UnsafeMutableRawPointer?,
+        input: UnsafeMutableRawPointer?, length: Int
+    ) -> Int32 {
+        switch reason {
+        case LWS_CALLBACK_ESTABLISHED:
+            guard let session else { return -1 }
+            return opened(wsi: wsi, session: session)
+        case LWS_CALLBACK_RECEIVE:
+            guard let connection = connection(for: session) else { return -1 }
+            return received(on: connection, input: input, length: length)
+        case LWS_CALLBACK_SERVER_WRITEABLE:
+            guard let connection = connection(for: session) else { return -1 }
+            return writeQueued(to: connection)
+        case LWS_CALLBACK_CLOSED:
+            if let connection = connection(for: session) { closed(connection) }
+            return 0
+        case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+            serviceWoken()
+            return 0
+        case LWS_CALLBACK_HTTP:
+            return HTTPResponder.respond(wsi: wsi, input: input, length: length, delegate: delegate)
+        default:
+            return lws_callback_http_dummy(wsi, reason, session, input, length)
+        }
+    }
+
+    private func connection(for session: UnsafeMutableRawPointer?) -> ClientConnection? {
+        guard let session else { return nil }
+        return connections[session.load(as: ConnectionNumber.self)]
+    }
+
+    private func opened(wsi: OpaquePointer, session: UnsafeMutableRawPointer) -> Int32 {
+        if shuttingDown { return -1 }
+        let number = nextNumber
+        nextNumber += 1
+        session.storeBytes(of: number, as: ConnectionNumber.self)
+        connections[number] = ClientConnection(number: number, wsi: wsi)
+        delegate?.connectionOpened(number)
+        return 0
+    }
+
+    private func received(on connection: ClientConnection, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
+        if connection.closeRequest != nil { return 0 }
+        let remaining = Int(lws_remaining_packet_payload(connection.wsi))
+        if connection.partialMessage.count + length + remaining > configuration.maxMessageBytes {
+            logger.notice("closing connection: message too large", metadata: ["connection": "\(connection.number)"])
+            Self.setCloseReason(connection.wsi, status: 1009, reason: "message too large")
+            return -1
+        }
+        let complete = lws_is_final_fragment(connection.wsi) != 0 && remaining == 0
+        let bytes = UnsafeRawBufferPointer(start: input, count: input == nil ? 0 : length)
+        if complete && connection.partialMessage.isEmpty {
+            delegate?.received(bytes, from: connection.number)
+            return 0
+        }
+        connection.partialMessage.append(contentsOf: bytes)
+        if complete {
+            let message = connection.partialMessage
+            connection.partialMessage = []
+            message.withUnsafeBytes { delegate?.received($0, from: connection.number) }
+        }
+        return 0
+    }
+
+    private func writeQueued(to connection: ClientConnection) -> Int32 {
+        connection.writableRequested = false
+        if let close = connection.closeRequest {
+            Self.setCloseReason(connection.wsi, status: close.status, reason: close.reason)
+            return -1
+        }
+        guard !connection.outbound.isEmpty else { return 0 }
+        let batch = writeBuffer.fill(
+            from: connection.outbound, maxFrames: configuration.maxFramesPerWrite,
+            maxBytes: configuration.maxBytesPerWrite)
+        connection.outbound.removeFirst(batch.frames)
+        let written = lws_write(connection.wsi, batch.start, batch.bytes, herald_lws_write_raw)
+        if written < 0 { return -1 }
+        if !connection.outbound.isEmpty { requestWritable(connection) }
+        return 0
+    }
+
+    private func closed(_ connection: ClientConnection) {
+        connections[connection.number] = nil
+        delegate?.connectionClosed(connection.number)
+        if shuttingDown && connections.isEmpty, let context { lws_cancel_service(context) }
+    }
+
+    private func serviceWoken() {
+        guard control.shutdownRequested, !shuttingDown else { return }
+        shuttingDown = true
+        logger.info("shutting down", metadata: ["connections": "\(connections.count)"])
+        for connection in connections.values where connection.closeRequest == nil {
+            connection.closeRequest = .init(status: 1001, reason: "server shutting down")
+            requestWritable(connection)
+        }
+    }
+
+    private func requestWritable(_ connection: ClientConnection) {
+        guard !connection.writableRequested else { return }
+        connection.writableRequested = true
+        lws_callback_on_writable(connection.wsi)
+    }
+
+    private static func setCloseReason(_ wsi: OpaquePointer, status: UInt16, reason: String) {
+        var bytes = Array(reason.utf8.prefix(120))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            lws_close_reason(wsi, lws_close_status(rawValue: UInt32(status)), buffer.baseAddress, buffer.count)
+        }
+    }
+
+    private static func listeningPort(of context: OpaquePointer) -> Int? {
+        guard let vhost = lws_get_vhost_by_name(context, "default") else { return nil }
+        let port = lws_get_vhost_listen_port(vhost)
+        return port > 0 ? Int(port) : nil
+    }
+}
+
+/// The C entry point libwebsockets calls for every protocol event; forwards to the server that owns the context.
+func heraldServerCallback(
+    _ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ session: UnsafeMutableRawPointer?,
+    _ input: UnsafeMutableRawPointer?, _ length: Int
+) -> Int32 {
+    guard let wsi, let context = lws_get_context(wsi), let owner = lws_context_user(context) else {
+        return lws_callback_http_dummy(wsi, reason, session, input, length)
+    }
+    let server = Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue()
+    return server.handle(wsi: wsi, reason: reason, session: session, input: input, length: length)
+}

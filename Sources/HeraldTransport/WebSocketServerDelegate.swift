@@ -1,0 +1,27 @@
+/// Identifies one WebSocket connection for the lifetime of the server process (never reused).
+public typealias ConnectionNumber = UInt64
+
+/// A plain HTTP answer for a request that is not a WebSocket upgrade.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var contentType: String
+    public var body: [UInt8]
+
+    public init(status: Int, contentType: String, body: [UInt8]) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+/// What the server tells the application. Every call happens on the service thread.
+public protocol WebSocketServerDelegate: AnyObject {
+    /// A WebSocket handshake completed.
+    func connectionOpened(_ connection: ConnectionNumber)
+    /// One complete message (text or binary). The bytes are only valid during the call.
+    func received(_ message: UnsafeRawBufferPointer, from connection: ConnectionNumber)
+    /// The connection is gone; nothing more can be sent to it.
+    func connectionClosed(_ connection: ConnectionNumber)
+    /// A plain HTTP GET/HEAD on `path` (query string excluded).
+    func httpRequest(path: String) -> HTTPResponse
+}

@@ -1,0 +1,48 @@
+import HeraldCore
+import HeraldTransport
+import HeraldWire
+import Logging
+
+/// Connects the libwebsockets server to the API core: inbound events go to the gateway, the
+/// gateway's frames go back to the server. Lives on the service thread, like both of them.
+final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
+    private unowned let server: WebSocketServer
+    private var gateway: Gateway!
+
+    init(server: WebSocketServer, configuration: GatewayConfiguration, logger: Logger) {
+        self.server = server
+        gateway = Gateway(configuration: configuration, outbox: self, logger: logger)
+    }
+
+    func connectionOpened(_ connection: ConnectionNumber) {
+        gateway.connectionOpened(ConnectionID(connection))
+    }
+
+    func received(_ message: UnsafeRawBufferPointer, from connection: ConnectionNumber) {
+        gateway.receive(message, from: ConnectionID(connection))
+    }
+
+    func connectionClosed(_ connection: ConnectionNumber) {
+        gateway.connectionClosed(ConnectionID(connection))
+    }
+
+    func httpRequest(path: String) -> HTTPResponse {
+        switch path {
+        case "/_healthcheck":
+            let status: JSONValue = [
+                "status": "green", "connections": .int(gateway.connectionCount),
+                "rooms": .int(gateway.registry.roomCount), "version": .string(HeraldVersion.current),
+            ]
+            return HTTPResponse(status: 200, contentType: "application/json", body: JSONWriter.encode(status))
+        case "/":
+            let text = "Herald \(HeraldVersion.current): Kuzzle-protocol realtime gateway. Connect over WebSocket.\n"
+            return HTTPResponse(status: 200, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
+        default:
+            return HTTPResponse(status: 404, contentType: "text/plain; charset=utf-8", body: Array("Not found\n".utf8))
+        }
+    }
+
+    func send(_ frame: [UInt8], to connection: ConnectionID) {
+        server.send(frame, to: connection.rawValue)
+    }
+}
