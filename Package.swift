@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "HeraldWireTests", dependencies: ["HeraldWire"]),
         .testTarget(name: "KoncordeTests", dependencies: ["Koncorde", "HeraldWire"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldWire"]),
+        .testTarget(name: "HeraldTransportTests", dependencies: ["HeraldTransport"]),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldWire", "Koncorde", "HeraldStore"]),
     ]
 )

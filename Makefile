@@ -1,0 +1,52 @@
+# Herald: the two commands a new machine needs are `make run` and `make test`.
+# Both install what is missing first (Debian packages and the Python test client).
+
+SHELL := /bin/bash
+HOST ?= 0.0.0.0
+PORT ?= 7512
+ARGS ?=
+APT_PACKAGES := libwebsockets-dev libwebsockets-evlib-ev libev-dev pkg-config
+PYTHON ?= python3
+RELEASE_BIN := .build/release
+
+.PHONY: setup setup-system setup-python build run test unit-test e2e-test bench clean
+
+## Install the Debian packages and Python modules Herald and its tests need (only what is missing).
+setup: setup-system setup-python
+
+setup-system:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+		echo "Installing $(APT_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+setup-python:
+	@if ! $(PYTHON) -c 'import websockets, pytest, jsonschema' >/dev/null 2>&1; then \
+		echo "Installing the Python test client"; \
+		$(PYTHON) -m pip install -q -r Tests/e2e/requirements.txt; \
+	fi
+
+## Release build of the server and the load generator.
+build: setup-system
+	swift build -c release --product herald
+	swift build -c release --product herald-bench
+
+## Run Herald on $(HOST):$(PORT) (extra flags: make run ARGS="--log-level debug").
+run: build
+	$(RELEASE_BIN)/herald --host $(HOST) --port $(PORT) $(ARGS)
+
+## The whole test suite: Swift unit tests, then end-to-end tests against the real binary.
+test: setup unit-test e2e-test
+
+unit-test: setup-system
+	swift test
+
+e2e-test: build setup-python
+	HERALD_BIN=$(CURDIR)/$(RELEASE_BIN)/herald $(PYTHON) -m pytest -q Tests/e2e
+
+## Quick benchmark: upserts/s over 100 connections and fan-out to 1000 subscribers.
+bench: build
+	scripts/quick-bench.sh
+
+clean:
+	rm -rf .build
