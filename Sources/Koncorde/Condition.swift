@@ -10,13 +10,16 @@ enum Condition: Hashable, Sendable {
     case contains(field: String, value: JSONValue)
     /// The field is a number inside these bounds.
     case range(field: String, bounds: RangeBounds)
+    /// The field is a string in which the expression finds a match.
+    case regexp(field: String, expression: RegexpPattern)
     /// Never true.
     case nothing
 
     /// The document field this condition reads, if any.
     var field: String? {
         switch self {
-        case .equals(let field, _), .exists(let field), .contains(let field, _), .range(let field, _):
+        case .equals(let field, _), .exists(let field), .contains(let field, _), .range(let field, _),
+            .regexp(let field, _):
             return field
         case .nothing:
             return nil
@@ -48,6 +51,12 @@ enum Condition: Hashable, Sendable {
             text += ","
             CanonicalText.append(number: bounds.upper, to: &text)
             text += bounds.upperInclusive ? "]" : ")"
+        case .regexp(let field, let expression):
+            text += "re:"
+            CanonicalText.append(string: field, to: &text)
+            text += "/"
+            CanonicalText.append(string: expression.pattern, to: &text)
+            text += "/" + expression.flags
         case .nothing:
             text += "nothing"
         }

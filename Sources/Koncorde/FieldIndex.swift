@@ -10,8 +10,12 @@ final class FieldIndex {
     var contains: [JSONValue: Int32] = [:]
     /// `range` conditions.
     var ranges = IntervalTree()
+    /// `regexp` conditions, tested one by one on string values.
+    private var regexps: [(id: Int32, regex: Regex<AnyRegexOutput>)] = []
 
-    var isEmpty: Bool { exists == nil && equals.isEmpty && contains.isEmpty && ranges.count == 0 }
+    var isEmpty: Bool {
+        exists == nil && equals.isEmpty && contains.isEmpty && ranges.count == 0 && regexps.isEmpty
+    }
 
     func add(_ condition: Condition, id: Int32) {
         switch condition {
@@ -19,6 +23,8 @@ final class FieldIndex {
         case .equals(_, let value): equals[value] = id
         case .contains(_, let value): contains[value] = id
         case .range(_, let bounds): ranges.insert(bounds, condition: id)
+        case .regexp(_, let expression):
+            if let regex = expression.compile() { regexps.append((id, regex)) }
         case .nothing: break
         }
     }
@@ -29,6 +35,7 @@ final class FieldIndex {
         case .equals(_, let value): equals[value] = nil
         case .contains(_, let value): contains[value] = nil
         case .range(_, let bounds): ranges.remove(bounds, condition: id)
+        case .regexp: regexps.removeAll { $0.id == id }
         case .nothing: break
         }
     }
@@ -37,8 +44,13 @@ final class FieldIndex {
     func collect(_ value: JSONValue, into matches: inout [Int32]) {
         if let exists { matches.append(exists) }
         switch value {
-        case .string, .bool, .null:
-            if let id = equals[value] { matches.append(id) }
+        case .string(let string):
+            if !equals.isEmpty, let id = equals[value] { matches.append(id) }
+            for (id, regex) in regexps where (try? regex.firstMatch(in: string)) != nil {
+                matches.append(id)
+            }
+        case .bool, .null:
+            if !equals.isEmpty, let id = equals[value] { matches.append(id) }
         case .int(let int):
             if let id = equals[value] { matches.append(id) }
             if ranges.count > 0 { ranges.stab(Double(int), into: &matches) }

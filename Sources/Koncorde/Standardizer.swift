@@ -52,6 +52,7 @@ struct Standardizer {
         case "or": return .or(try filterArray(value, keyword: keyword, path: keywordPath))
         case "not": return try not(value, path: keywordPath)
         case "bool": return try bool(value, path: keywordPath)
+        case "regexp": return try regexp(value, path: keywordPath)
         default: return try Self.unsupported(keyword, path: keywordPath)
         }
     }
@@ -127,6 +128,36 @@ struct Standardizer {
         let fieldPath = Self.join(path, "field")
         let field = try Self.string(object["field"] ?? .null, path: fieldPath)
         return .condition(try FieldPath.condition(for: field, path: fieldPath))
+    }
+
+    private func regexp(_ value: JSONValue, path: String) throws(KoncordeError) -> FilterNode {
+        let object = try Self.object(value, path: path, properties: 1)
+        let field = object.keys[0]
+        let fieldPath = Self.join(path, field)
+        let pattern: JSONValue
+        var flags: String?
+        switch object.values[0] {
+        case .string:
+            pattern = object.values[0]
+        case .object:
+            let options = try Self.object(
+                object.values[0], path: fieldPath, nonEmpty: true, required: ["value"], allowed: ["flags", "value"])
+            pattern = options["value"] ?? .null
+            if let flagsValue = options["flags"], Self.isTruthy(flagsValue) {
+                flags = try Self.string(flagsValue, path: Self.join(fieldPath, "flags"))
+            }
+        default:
+            throw KoncordeError("must be either a string or a non-empty object", at: fieldPath)
+        }
+        let source = Self.javaScriptString(pattern)
+        do {
+            let expression = try RegexpPattern(pattern: source, flags: flags ?? "")
+            return .condition(.regexp(field: field, expression: expression))
+        } catch {
+            throw KoncordeError(
+                "cannot parse regexp expression \"/\(source)/\(flags ?? "undefined")\" (\(error.description))",
+                at: fieldPath)
+        }
     }
 
     // MARK: Operands
@@ -217,6 +248,22 @@ struct Standardizer {
             strings.append(string)
         }
         return strings
+    }
+
+    /// JavaScript's `String(value)` for the values a pattern may be given as.
+    private static func javaScriptString(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let string): return string
+        case .null: return "null"
+        case .bool(let bool): return bool ? "true" : "false"
+        case .int(let int): return String(int)
+        case .double(let double):
+            var text = ""
+            CanonicalText.append(number: double, to: &text)
+            return text
+        case .array(let elements): return elements.map(javaScriptString).joined(separator: ",")
+        case .object: return "[object Object]"
+        }
     }
 
     /// JavaScript truthiness of a JSON value.

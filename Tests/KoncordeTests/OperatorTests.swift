@@ -97,6 +97,17 @@ struct OperatorTests {
         Case(name: "missing array on missing field", filter: ["missing": "absent[\"x\"]"], document: document,
              expected: true),
         Case(name: "escaped brackets", filter: ["exists": "a\\[b\\]"], document: ["a[b]": 1], expected: true),
+        // regexp
+        Case(name: "regexp", filter: ["regexp": ["name": "^A.a$"]], document: document, expected: true),
+        Case(name: "regexp search", filter: ["regexp": ["info.city": "ndo"]], document: document, expected: true),
+        Case(name: "regexp case", filter: ["regexp": ["name": "^ada"]], document: document, expected: false),
+        Case(name: "regexp flag i", filter: ["regexp": ["name": ["value": "^ada", "flags": "i"]]],
+             document: document, expected: true),
+        Case(name: "regexp on number", filter: ["regexp": ["age": "3"]], document: document, expected: false),
+        Case(name: "not regexp", filter: ["not": ["regexp": ["name": "^B"]]], document: document, expected: true),
+        Case(name: "not regexp hit", filter: ["not": ["regexp": ["name": "d"]]], document: document, expected: false),
+        Case(name: "not regexp on missing", filter: ["not": ["regexp": ["absent": "x"]]], document: document,
+             expected: true),
         // nothing
         Case(name: "nothing", filter: ["nothing": true], document: document, expected: false),
         Case(name: "not nothing", filter: ["not": ["nothing": true]], document: document, expected: true),

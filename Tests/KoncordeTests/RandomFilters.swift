@@ -26,7 +26,7 @@ struct RandomFilters {
     mutating func scalar() -> JSONValue { pick(Self.scalars) }
 
     mutating func filter(depth: Int = 0) -> JSONValue {
-        let choice = depth >= 3 ? below(7) : below(11)
+        let choice = depth >= 3 ? below(8) : below(12)
         switch choice {
         case 0: return ["equals": .object([pick(Self.fields): scalar()])]
         case 1:
@@ -52,10 +52,14 @@ struct RandomFilters {
         case 6:
             if below(4) == 0 { return ["nothing": true] }
             return ["ids": ["values": .array((0...below(2)).map { _ in .string(pick(Self.ids)) })]]
-        case 7, 8:
+        case 7:
+            let pattern = pick(["^x", "y", "^[xz]$", "1"])
+            if below(2) == 0 { return ["regexp": .object([pick(Self.fields): .string(pattern)])] }
+            return ["regexp": .object([pick(Self.fields): ["value": .string(pattern.uppercased()), "flags": "i"]])]
+        case 8, 9:
             let children = (0...below(3)).map { _ in filter(depth: depth + 1) }
-            return [choice == 7 ? "and" : "or": .array(children)]
-        case 9: return ["not": filter(depth: depth + 1)]
+            return [choice == 8 ? "and" : "or": .array(children)]
+        case 10: return ["not": filter(depth: depth + 1)]
         default:
             var clauses = JSONObject()
             for clause in ["must", "must_not", "should", "should_not"] where below(2) == 0 {

@@ -43,6 +43,13 @@ struct ReferenceEvaluator {
             }
         case "exists": return exists(operand.stringValue!)
         case "missing": return !exists(operand.stringValue!)
+        case "regexp":
+            let (field, operand) = Self.single(operand)
+            guard case .string(let string) = fields[field] else { return false }
+            let pattern = operand.stringValue ?? operand.objectValue!["value"]!.stringValue!
+            let ignoreCase = operand.objectValue?["flags"] == "i"
+            // Generated patterns are literal characters, a class and anchors: compare by hand.
+            return Self.simpleMatch(pattern, ignoreCase ? string.uppercased() : string)
         case "nothing": return false
         case "and": return operand.arrayValue!.allSatisfy(evaluate)
         case "or": return operand.arrayValue!.contains(where: evaluate)
@@ -72,6 +79,29 @@ struct ReferenceEvaluator {
         }
         guard case .array(let elements) = fields[name] else { return false }
         return elements.contains { Self.strictlyEqual($0, value) }
+    }
+
+    /// Matches the generated patterns: optional `^`, literal characters or one `[..]` class, optional `$`.
+    private static func simpleMatch(_ pattern: String, _ string: String) -> Bool {
+        var body = Substring(pattern)
+        let anchoredStart = body.hasPrefix("^")
+        if anchoredStart { body = body.dropFirst() }
+        let anchoredEnd = body.hasSuffix("$")
+        if anchoredEnd { body = body.dropLast() }
+        let alternatives: [String]
+        if body.hasPrefix("[") {
+            alternatives = body.dropFirst().dropLast().map { String($0) }
+        } else {
+            alternatives = [String(body)]
+        }
+        return alternatives.contains { literal in
+            switch (anchoredStart, anchoredEnd) {
+            case (true, true): return string == literal
+            case (true, false): return string.hasPrefix(literal)
+            case (false, true): return string.hasSuffix(literal)
+            case (false, false): return string.contains(literal)
+            }
+        }
     }
 
     private static func single(_ operand: JSONValue) -> (String, JSONValue) {

@@ -16,6 +16,8 @@ struct RoomIdTests {
         (["missing": "a"], ["not": ["exists": "a"]]),
         (["missing": "a"], ["not": ["exists": ["field": "a"]]]),
         (["equals": ["a": 1]], ["equals": ["a": 1.0]]),
+        (["regexp": ["a": "^x"]], ["regexp": ["a": ["value": "^x"]]]),
+        (["regexp": ["a": ["value": "^x", "flags": "im"]]], ["regexp": ["a": ["value": "^x", "flags": "mi"]]]),
         (["not": ["and": [["equals": ["a": 1]], ["exists": "b"]]]],
          ["or": [["not": ["equals": ["a": 1]]], ["missing": "b"]]]),
         (["not": ["or": [["equals": ["a": 1]], ["exists": "b"]]]],

@@ -60,12 +60,31 @@ struct ValidationTests {
         Case(filter: ["bool": ["should": []]], message: "\"bool.and.or\": cannot be empty"),
         Case(filter: ["bool": ["must_not": [["foo": 1]]]], message: "\"bool.and.not.or.foo\": unknown keyword"),
         Case(filter: ["bool": ["must": "x"]], message: "\"bool.and\": can only contain non-empty objects"),
+        Case(filter: ["regexp": ["a": 3]], message: "\"regexp.a\": must be either a string or a non-empty object"),
+        Case(filter: ["regexp": ["a": [:]]], message: "\"regexp.a\": must be a non-empty object"),
+        Case(filter: ["regexp": ["a": ["flags": "i"]]], message: "\"regexp.a\": the property \"value\" is missing"),
+        Case(filter: ["regexp": ["a": ["value": "x", "foo": 1]]],
+             message: "\"regexp.a\": \"foo\" is not an allowed attribute (allowed: flags,value)"),
+        Case(filter: ["regexp": ["a": ["value": "x", "flags": 3]]], message: "\"regexp.a.flags\": must be a string"),
+        Case(filter: ["regexp": ["a": ["value": "x", "flags": "q"]]],
+             message: "\"regexp.a\": cannot parse regexp expression \"/x/q\" "
+                 + "(Invalid flags supplied to RegExp constructor 'q')"),
+        Case(filter: ["regexp": [:]], message: "\"regexp\": expected object to have exactly 1 property, got 0"),
     ]
 
     @Test(arguments: cases)
     func rejectsWithKoncordeMessage(_ testCase: Case) {
         #expect(throws: KoncordeError(message: testCase.message)) {
             try Koncorde().normalize(index: "i", collection: "c", filter: testCase.filter)
+        }
+    }
+
+    @Test func rejectsInvalidRegularExpressions() {
+        #expect {
+            try Koncorde().normalize(index: "i", collection: "c", filter: ["regexp": ["a": "(unclosed"]])
+        } throws: { error in
+            (error as? KoncordeError)?.message.hasPrefix(
+                "\"regexp.a\": cannot parse regexp expression \"/(unclosed/undefined\" (") == true
         }
     }
 
