@@ -1,0 +1,135 @@
+/// Writes compact JSON exactly as JavaScript's `JSON.stringify` does.
+///
+/// - object keys keep their order; no whitespace is written;
+/// - strings escape `"`, `\`, `\b`, `\f`, `\n`, `\r` and `\t` by name, every other control
+///   character below U+0020 as `\u00xx` (lowercase hex), and write everything else as raw UTF-8,
+///   U+2028 and U+2029 included;
+/// - integers are written plainly, doubles in `Number.prototype.toString` form (shortest
+///   round-trip digits, `1e+21`, `1e-7`, `0.1`, `100` for `100.0`, `0` for `-0`), and NaN and
+///   the infinities as `null`.
+///
+/// ``JSONObjectWriter`` and ``JSONArrayWriter`` write frames member by member without building a
+/// ``JSONValue`` first.
+public enum JSONWriter {
+    /// Appends the JSON text of `value` to `buffer`.
+    public static func write(_ value: JSONValue, into buffer: inout [UInt8]) {
+        switch value {
+        case .null:
+            appendASCII("null", to: &buffer)
+        case .bool(let bool):
+            appendASCII(bool ? "true" : "false", to: &buffer)
+        case .int(let int):
+            writeInt(int, into: &buffer)
+        case .double(let double):
+            writeDouble(double, into: &buffer)
+        case .string(let string):
+            writeString(string, into: &buffer)
+        case .array(let elements):
+            buffer.append(Byte.openBracket)
+            for index in elements.indices {
+                if index != 0 { buffer.append(Byte.comma) }
+                write(elements[index], into: &buffer)
+            }
+            buffer.append(Byte.closeBracket)
+        case .object(let object):
+            buffer.append(Byte.openBrace)
+            let keys = object.keys
+            let values = object.values
+            for index in keys.indices {
+                if index != 0 { buffer.append(Byte.comma) }
+                writeString(keys[index], into: &buffer)
+                buffer.append(Byte.colon)
+                write(values[index], into: &buffer)
+            }
+            buffer.append(Byte.closeBrace)
+        }
+    }
+
+    /// The JSON text of `value` as UTF-8 bytes.
+    public static func encode(_ value: JSONValue) -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(256)
+        write(value, into: &buffer)
+        return buffer
+    }
+
+    /// The JSON text of `value`.
+    public static func encodeToString(_ value: JSONValue) -> String {
+        String(decoding: encode(value), as: UTF8.self)
+    }
+
+    /// Appends `string` as a quoted, escaped JSON string.
+    public static func writeString(_ string: String, into buffer: inout [UInt8]) {
+        buffer.append(Byte.quote)
+        var string = string
+        string.withUTF8 { utf8 in appendEscaped(utf8, to: &buffer) }
+        buffer.append(Byte.quote)
+    }
+
+    /// Appends `value` in decimal.
+    public static func writeInt(_ value: Int, into buffer: inout [UInt8]) {
+        if (0..<10).contains(value) {
+            buffer.append(Byte.zero + UInt8(value))
+            return
+        }
+        if value < 0 { buffer.append(Byte.minus) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = Byte.zero + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
+
+    /// Appends `value` as JavaScript's `String(value)` spells it, or `null` when it is not finite.
+    public static func writeDouble(_ value: Double, into buffer: inout [UInt8]) {
+        guard value.isFinite else {
+            appendASCII("null", to: &buffer)
+            return
+        }
+        // Integers below 2^53 are their own shortest digits; this also writes -0 as 0.
+        if value.rounded(.towardZero) == value && value.magnitude < 0x1p53 {
+            writeInt(Int(value), into: &buffer)
+            return
+        }
+        JavaScriptNumberFormat(value).write(into: &buffer)
+    }
+
+    static func appendASCII(_ text: StaticString, to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Appends the escaped form of a string's UTF-8 bytes, copying unescaped runs in one go.
+    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        var runStart = 0
+        for index in utf8.indices {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == Byte.quote || byte == Byte.backslash else { continue }
+            if runStart < index { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+            runStart = index + 1
+            buffer.append(Byte.backslash)
+            switch byte {
+            case Byte.quote, Byte.backslash: buffer.append(byte)
+            case 0x08: buffer.append(Byte.lowercaseB)
+            case 0x0C: buffer.append(Byte.lowercaseF)
+            case Byte.newline: buffer.append(Byte.lowercaseN)
+            case Byte.carriageReturn: buffer.append(Byte.lowercaseR)
+            case Byte.tab: buffer.append(Byte.lowercaseT)
+            default:
+                appendASCII("u00", to: &buffer)
+                buffer.append(hexDigit(byte >> 4))
+                buffer.append(hexDigit(byte & 0x0F))
+            }
+        }
+        if runStart < utf8.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? Byte.zero + nibble : 0x57 + nibble  // 0x57 + 10 == "a"
+    }
+}
