@@ -1,4 +1,4 @@
-public import HeraldWire
+import HeraldWire
 
 /// `auth`: Herald serves anonymous users only, as Kuzzle does with no user defined.
 final class AuthController: Controller {

@@ -1,5 +1,5 @@
-public import HeraldStore
-public import HeraldWire
+import HeraldStore
+import HeraldWire
 
 /// `collection`: create, test, list, truncate and delete collections.
 final class CollectionController: Controller {

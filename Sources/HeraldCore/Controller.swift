@@ -1,4 +1,4 @@
-public import HeraldWire
+import HeraldWire
 
 /// One Kuzzle API controller: a fixed set of actions and their handler.
 protocol Controller: AnyObject {

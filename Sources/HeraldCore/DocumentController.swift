@@ -1,5 +1,5 @@
-public import HeraldStore
-public import HeraldWire
+import HeraldStore
+import HeraldWire
 
 /// `document`: single-document reads and writes, each write notifying the matching subscribers
 /// unless the request says `silent: true`.

@@ -1,6 +1,6 @@
 public import HeraldStore
-public import HeraldWire
-public import Koncorde
+import HeraldWire
+import Koncorde
 public import Logging
 
 /// Herald's API core: turns inbound messages into responses and notifications.

@@ -1,5 +1,5 @@
-public import HeraldStore
-public import HeraldWire
+import HeraldStore
+import HeraldWire
 
 /// `index`: create, test, list and delete indexes.
 final class IndexController: Controller {

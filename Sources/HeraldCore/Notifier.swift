@@ -1,5 +1,5 @@
-public import HeraldStore
-public import HeraldWire
+import HeraldStore
+import HeraldWire
 
 /// Sends document and user notifications to the channels they concern.
 ///

@@ -1,4 +1,4 @@
-public import HeraldWire
+import HeraldWire
 
 /// `realtime`: subscriptions to filtered rooms, and publication of volatile messages.
 final class RealtimeController: Controller {
@@ -66,7 +66,7 @@ final class RealtimeController: Controller {
         let collection = try request.collection()
         let message = try request.body()
         let id = try request.optionalString("_id")
-        notifier.published(request, index: index, collection: collection, message: message, id: id)
+        _ = notifier.published(request, index: index, collection: collection, message: message, id: id)
         return .value(["published": true])
     }
 }

@@ -1,4 +1,4 @@
-public import HeraldWire
+import HeraldWire
 
 /// The connections subscribed to one channel of a room.
 final class Channel {

@@ -1,5 +1,5 @@
-public import HeraldWire
-public import Koncorde
+import HeraldWire
+import Koncorde
 
 /// Rooms, their channels and each connection's subscriptions, backed by the Koncorde engine.
 public final class RoomRegistry {
@@ -14,7 +14,7 @@ public final class RoomRegistry {
     private(set) var rooms: [String: Room] = [:]
     private var memberships: [ConnectionID: [String: JSONValue]] = [:]
 
-    public init(koncorde: Koncorde) {
+    init(koncorde: Koncorde) {
         self.koncorde = koncorde
     }
 

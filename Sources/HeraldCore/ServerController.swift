@@ -1,4 +1,4 @@
-public import HeraldWire
+import HeraldWire
 
 /// `server`: time and information about this node.
 final class ServerController: Controller {

@@ -1,4 +1,4 @@
-public import HeraldWire
+import HeraldWire
 
 /// Which document notifications a channel receives, by their scope.
 public enum DocumentScope: String, Sendable {

@@ -21,6 +21,11 @@ public final class WebSocketServer {
 
     let logger: Logger
     private var context: OpaquePointer?
+    /// The libev loop the context runs on; owned here so the server can leave it when done.
+    private let loop: OpaquePointer
+    private var foreignLoops: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    /// Ends the loop if connections are slow to close during a shutdown.
+    private let shutdownTimer = UnsafeMutablePointer<ev_timer>.allocate(capacity: 1)
     private var connections: [ConnectionNumber: ClientConnection] = [:]
     private var nextNumber: ConnectionNumber = 1
     private var shuttingDown = false
@@ -32,10 +37,16 @@ public final class WebSocketServer {
         self.logger = logger
         self.resources = ContextResources(configuration: configuration)
         self.writeBuffer = WriteBuffer(capacity: configuration.maxBytesPerWrite)
+        self.loop = ev_loop_new(UInt32(EVFLAG_AUTO))
+        self.foreignLoops = .allocate(capacity: 1)
+        foreignLoops.initialize(to: UnsafeMutableRawPointer(loop))
     }
 
     deinit {
         if let context { lws_context_destroy(context) }
+        ev_loop_destroy(loop)
+        foreignLoops.deallocate()
+        shutdownTimer.deallocate()
         resources.release()
         writeBuffer.release()
     }
@@ -58,6 +69,7 @@ public final class WebSocketServer {
         info.pt_serv_buf_size = 64 * 1024
         info.count_threads = 1
         info.user = Unmanaged.passUnretained(self).toOpaque()
+        info.foreign_loops = foreignLoops
         var options = UInt64(LWS_SERVER_OPTION_LIBEV) | UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8)
         if !configuration.host.contains(":") { options |= UInt64(LWS_SERVER_OPTION_DISABLE_IPV6) }
         info.options = options
@@ -69,20 +81,23 @@ public final class WebSocketServer {
         control.attach(context: created)
     }
 
-    /// Services the event loop until a shutdown completes, then destroys the context.
+    /// Runs the event loop until a shutdown completes, then destroys the context.
+    ///
+    /// A shutdown closes every connection with 1001 and ends when they are all gone, or after
+    /// ``shutdownGraceSeconds`` at most.
     public func run() {
         guard let context else { return }
-        var deadline: UInt64 = 0
-        while true {
-            if shuttingDown {
-                if deadline == 0 { deadline = MonotonicClock.nanoseconds() + 2_000_000_000 }
-                if connections.isEmpty || MonotonicClock.nanoseconds() > deadline { break }
-            }
-            if lws_service(context, 0) < 0 { break }
-        }
+        ev_run(loop, 0)
         control.detach()
         lws_context_destroy(context)
         self.context = nil
+    }
+
+    /// Longest wait for connections to close during a shutdown.
+    public static let shutdownGraceSeconds = 2.0
+
+    private func stopLoop() {
+        ev_break(loop, Int32(EVBREAK_ALL))
     }
 
     /// Queues a complete text message for a connection. Unknown or closing connections are ignored.
@@ -192,17 +207,22 @@ public final class WebSocketServer {
     private func closed(_ connection: ClientConnection) {
         connections[connection.number] = nil
         delegate?.connectionClosed(connection.number)
-        if shuttingDown && connections.isEmpty, let context { lws_cancel_service(context) }
+        if shuttingDown && connections.isEmpty { stopLoop() }
     }
 
     private func serviceWoken() {
         guard control.shutdownRequested, !shuttingDown else { return }
         shuttingDown = true
         logger.info("shutting down", metadata: ["connections": "\(connections.count)"])
+        if connections.isEmpty {
+            stopLoop()
+            return
+        }
         for connection in connections.values where connection.closeRequest == nil {
             connection.closeRequest = .init(status: 1001, reason: "server shutting down")
             requestWritable(connection)
         }
+        herald_break_loop_after(loop, shutdownTimer, Self.shutdownGraceSeconds)
     }
 
     private func requestWritable(_ connection: ClientConnection) {

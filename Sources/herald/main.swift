@@ -1,3 +1,4 @@
+import ArgumentParser
 import Glibc
 
 // Signals are blocked before any other thread exists, so that only the dedicated signal

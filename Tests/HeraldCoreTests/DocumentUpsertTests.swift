@@ -50,11 +50,12 @@ import Testing
     @Test func defaultsSpellings() {
         let harness = GatewayHarness()
         harness.ready()
-        for (number, extra) in [
+        let spellings: [JSONObject] = [
             ["body": ["changes": ["a": 1], "defaults": ["d": true]]],
             ["body": ["changes": ["a": 1]], "default": ["d": true]],
             ["body": ["changes": ["a": 1]], "defaults": ["d": true]],
-        ].enumerated() {
+        ]
+        for (number, extra) in spellings.enumerated() {
             let response = upsert(harness, extra.merging(["_id": .string("s\(number)"), "source": true]))
             #expect(response["result"]?.objectValue?["_source"]?.objectValue?["d"] == true)
         }

@@ -46,10 +46,10 @@ final class GatewayHarness {
     @discardableResult
     func request(_ frame: JSONObject, from connection: UInt64 = 1) -> JSONObject {
         var frame = frame
-        if frame["requestId"] == nil { frame["requestId"] = "r-\(counter)" }
+        if frame["requestId"] == nil { frame["requestId"] = .string("r-\(counter)") }
         counter += 1
         let requestId = frame["requestId"]!
-        let frames = sendRaw(JSONWriter.encodeString(.object(frame)), from: connection)
+        let frames = sendRaw(JSONWriter.encodeToString(.object(frame)), from: connection)
         lastNotifications = frames.filter { $0.frame.objectValue?["room"] != requestId }
         guard let response = frames.last(where: { $0.frame.objectValue?["room"] == requestId })?.frame.objectValue else {
             fatalError("no response to \(frame)")
