@@ -6,7 +6,8 @@
 ///
 /// Unexpected-token messages quote the source: whole when it is shorter than 21 code units,
 /// otherwise the 10 code units on each side of the token, with `...` marking each cut, as V8
-/// does. Where V8 would quote half of a surrogate pair the whole character is quoted instead.
+/// does. Where V8 would quote half of a surrogate pair, the token is quoted whole and an excerpt
+/// shows U+FFFD for the orphaned half.
 /// Two failures JavaScript cannot meet have messages in the same style:
 /// `Bad UTF-8 sequence in JSON at position N` and
 /// `Maximum nesting depth of D exceeded in JSON at position N`.
