@@ -79,6 +79,7 @@ final class FanoutScenario: ConnectionPoolDelegate {
         }
 
         sending = true
+        let cpuStart = ProcessCPUTime.seconds()
         let start = MonotonicClock.now()
         let end = start + UInt64(configuration.durationSeconds * 1e9)
         var progress = ProgressLine(start: start)
@@ -93,6 +94,7 @@ final class FanoutScenario: ConnectionPoolDelegate {
         let elapsed = Double(now - start) / 1e9
         let deliveredInWindow = delivered
         let sentInWindow = sent
+        let cpuSeconds = ProcessCPUTime.seconds() - cpuStart
         sending = false
         let drainEnd = MonotonicClock.now() + UInt64(configuration.drainSeconds * 1e9)
         while (inFlight > 0 || delivered < expected) && MonotonicClock.now() < drainEnd {
@@ -110,6 +112,8 @@ final class FanoutScenario: ConnectionPoolDelegate {
         ])
         report.add("deliveries/s", Double(deliveredInWindow) / elapsed)
         report.add("upserts/s", Double(sentInWindow) / elapsed)
+        report.add("client CPU", cpuSeconds / elapsed * 100, unit: "% of one core")
+        report.add("deliveries per client CPU second", Double(deliveredInWindow) / max(cpuSeconds, 1e-6))
         report.add("upserts acknowledged", acknowledged)
         report.add("upsert errors", errors)
         report.add("notifications expected", expected)

@@ -60,6 +60,7 @@ final class UpsertScenario: ConnectionPoolDelegate {
         for id in 0..<configuration.connections where pool.isOpen(id) {
             for slot in 0..<configuration.window { send(id, slot: slot, pool: pool) }
         }
+        let cpuStart = ProcessCPUTime.seconds()
         let start = MonotonicClock.now()
         let end = start + UInt64(configuration.durationSeconds * 1e9)
         var progress = ProgressLine(start: start)
@@ -72,6 +73,7 @@ final class UpsertScenario: ConnectionPoolDelegate {
         }
         let completedInWindow = completed
         let elapsed = Double(now - start) / 1e9
+        let cpuSeconds = ProcessCPUTime.seconds() - cpuStart
         sending = false
         let drainEnd = MonotonicClock.now() + 5_000_000_000
         while inFlight > 0 && pool.openCount > 0 && MonotonicClock.now() < drainEnd {
@@ -87,6 +89,7 @@ final class UpsertScenario: ConnectionPoolDelegate {
             "payload bytes": String(configuration.payloadBytes), "duration": "\(configuration.durationSeconds) s",
         ])
         report.add("requests/s", Double(completedInWindow) / elapsed)
+        report.add("client CPU", cpuSeconds / elapsed * 100, unit: "% of one core")
         report.add("requests completed", completed)
         report.add("errors", errors)
         report.add("unanswered", inFlight)
