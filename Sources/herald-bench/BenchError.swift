@@ -1,0 +1,15 @@
+import Glibc
+
+/// A failure that stops a benchmark run, with a message for the operator.
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+
+    /// A failed system call, with its `errno` text.
+    static func system(_ call: String, errno code: Int32) -> BenchError {
+        BenchError("\(call) failed: \(String(cString: strerror(code))) (errno \(code))")
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+
+/// `herald-bench fanout`: notification delivery rate, loss and latency.
+struct FanoutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fanout",
+        abstract: "Subscribers on one or more rooms, publishers upserting time-stamped documents.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Number of subscriber connections.")
+    var subscribers = 1000
+
+    @Option(help: "Rooms the subscribers are spread over (round robin; one filter on field g per room).")
+    var rooms = 1
+
+    @Option(help: "Number of publisher connections.")
+    var publishers = 1
+
+    @Option(help: "Upserts per second over all publishers (0: as fast as the window allows).")
+    var rate = 0.0
+
+    @Option(help: "Upserts in flight per publisher at maximum rate.")
+    var window = 16
+
+    @Option(help: "Seconds to wait after the run for outstanding notifications.")
+    var drain = 5.0
+
+    func validate() throws {
+        guard subscribers > 0, rooms > 0, publishers > 0, window > 0 else {
+            throw ValidationError("--subscribers, --rooms, --publishers and --window must be positive")
+        }
+        guard rate >= 0, drain >= 0 else { throw ValidationError("--rate and --drain must be >= 0") }
+    }
+
+    func run() throws {
+        common.raiseOpenFileLimit()
+        let scenario = FanoutScenario(.init(
+            url: try common.webSocketURL(), index: common.index, collection: common.collection,
+            durationSeconds: common.duration, subscribers: subscribers, rooms: rooms, publishers: publishers,
+            rate: rate, window: window, rampConcurrency: common.rampConcurrency, drainSeconds: drain))
+        try common.emit(try scenario.run())
+    }
+}

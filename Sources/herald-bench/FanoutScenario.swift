@@ -1,0 +1,238 @@
+import Glibc
+
+/// `fanout`: S subscribers spread over R rooms, P publishers upserting documents that carry their send
+/// time; measures deliveries per second, loss and delivery latency.
+final class FanoutScenario: ConnectionPoolDelegate {
+    /// What to run.
+    struct Configuration {
+        var url: WebSocketURL
+        var index: String
+        var collection: String
+        var durationSeconds: Double
+        var subscribers: Int
+        var rooms: Int
+        var publishers: Int
+        /// Notifications per second over all publishers; 0 means as fast as the window allows.
+        var rate: Double
+        /// In-flight upserts per publisher at maximum rate.
+        var window: Int
+        var rampConcurrency: Int
+        var drainSeconds: Double
+    }
+
+    private enum Role {
+        case subscriber(room: Int)
+        case publisher
+    }
+
+    private let configuration: Configuration
+    private let writer: KuzzleRequestWriter
+    private var ramp = ConnectionRamp(target: 0, concurrency: 1)
+    private var roles: [Role] = []
+    private var opened: [Bool] = []
+    private var publisherIDs: [Int] = []
+    private var inFlightByConnection: [Int] = []
+    private var subscribedPerRoom: [Int]
+    private var subscribeAnswers = 0
+    private var subscribeFailures = 0
+    private var failedConnections = 0
+    private var lastFailure: String?
+    private var buffer: [UInt8] = []
+    private var sending = false
+    private var nextRequest = 0
+    private var sent = 0
+    private var acknowledged = 0
+    private var errors = 0
+    private var expected = 0
+    private var delivered = 0
+    private var unexpected = 0
+    private var latency = LatencyRecorder()
+
+    init(_ configuration: Configuration) {
+        self.configuration = configuration
+        writer = KuzzleRequestWriter(index: configuration.index, collection: configuration.collection)
+        subscribedPerRoom = Array(repeating: 0, count: configuration.rooms)
+    }
+
+    /// Sets up, subscribes, publishes for the configured duration, drains and reports.
+    func run() throws(BenchError) -> BenchReport {
+        try CollectionSetup(index: configuration.index, collection: configuration.collection).run(url: configuration.url)
+        let pool = try ConnectionPool(url: configuration.url)
+
+        ramp = ConnectionRamp(target: configuration.subscribers, concurrency: configuration.rampConcurrency)
+        let rampStart = MonotonicClock.now()
+        while !(ramp.isComplete && subscribeAnswers + subscribeFailures >= pool.openCount) {
+            try ramp.fill(pool) { id in addConnection(id, role: .subscriber(room: id % configuration.rooms)) }
+            try pool.poll(timeoutMilliseconds: 10, delegate: self)
+        }
+        let rampSeconds = Double(MonotonicClock.now() - rampStart) / 1e9
+        ramp = ConnectionRamp(target: configuration.publishers, concurrency: configuration.rampConcurrency)
+        while !ramp.isComplete {
+            try ramp.fill(pool) { id in
+                addConnection(id, role: .publisher)
+                publisherIDs.append(id)
+            }
+            try pool.poll(timeoutMilliseconds: 10, delegate: self)
+        }
+        guard publisherIDs.contains(where: { pool.isOpen($0) }) else {
+            throw BenchError("no publisher connected: \(lastFailure ?? "unknown")")
+        }
+
+        sending = true
+        let cpuStart = ProcessCPUTime.seconds()
+        let start = MonotonicClock.now()
+        let end = start + UInt64(configuration.durationSeconds * 1e9)
+        var progress = ProgressLine(start: start)
+        var now = start
+        while now < end {
+            publish(now: now, start: start, pool: pool)
+            try pool.poll(timeoutMilliseconds: configuration.rate > 0 ? 1 : 5, delegate: self)
+            now = MonotonicClock.now()
+            progress.update(now: now, count: delivered, label: "deliveries",
+                            detail: "sent \(sent)  errors \(errors)  lost so far \(max(0, expected - delivered))")
+        }
+        let elapsed = Double(now - start) / 1e9
+        let deliveredInWindow = delivered
+        let sentInWindow = sent
+        let cpuSeconds = ProcessCPUTime.seconds() - cpuStart
+        sending = false
+        let drainEnd = MonotonicClock.now() + UInt64(configuration.drainSeconds * 1e9)
+        while (inFlight > 0 || delivered < expected) && MonotonicClock.now() < drainEnd {
+            try pool.poll(timeoutMilliseconds: 10, delegate: self)
+        }
+        progress.finish()
+        let open = pool.openCount
+        pool.closeAll()
+
+        var report = BenchReport(scenario: "fanout", url: "\(configuration.url)", parameters: [
+            "subscribers": String(configuration.subscribers), "rooms": String(configuration.rooms),
+            "publishers": String(configuration.publishers),
+            "rate": configuration.rate > 0 ? "\(configuration.rate)/s" : "max (window \(configuration.window))",
+            "duration": "\(configuration.durationSeconds) s",
+        ])
+        report.add("deliveries/s", Double(deliveredInWindow) / elapsed)
+        report.add("upserts/s", Double(sentInWindow) / elapsed)
+        report.add("client CPU", cpuSeconds / elapsed * 100, unit: "% of one core")
+        report.add("deliveries per client CPU second", Double(deliveredInWindow) / max(cpuSeconds, 1e-6))
+        report.add("upserts acknowledged", acknowledged)
+        report.add("upsert errors", errors)
+        report.add("notifications expected", expected)
+        report.add("notifications received", delivered)
+        report.add("notifications lost", max(0, expected - delivered))
+        report.add("unexpected frames", unexpected)
+        report.add("subscribed", subscribeAnswers)
+        report.add("subscribe failures", subscribeFailures)
+        report.add("subscribe ramp", rampSeconds, unit: "s")
+        report.add("connections failed", failedConnections)
+        report.add("connections open at end", open)
+        report.latency = latency.summary
+        if let lastFailure, failedConnections + subscribeFailures > 0 {
+            StandardError.write("last failure: \(lastFailure)\n")
+        }
+        return report
+    }
+
+    private var inFlight: Int { sent - acknowledged }
+
+    func connectionDidOpen(_ id: Int, pool: ConnectionPool) {
+        opened[id] = true
+        ramp.didSettle()
+        guard case .subscriber(let room) = roles[id] else { return }
+        let filter = configuration.rooms == 1 ? "{}" : "{\"equals\":{\"g\":\(room)}}"
+        pool.sendText(id, KuzzleRequestWriter.request(
+            ["controller": "\"realtime\"", "action": "\"subscribe\"",
+             "index": KuzzleRequestWriter.quoted(configuration.index),
+             "collection": KuzzleRequestWriter.quoted(configuration.collection), "body": filter],
+            requestID: "subscribe"))
+    }
+
+    func connection(_ id: Int, didReceive payload: UnsafeRawBufferPointer, pool: ConnectionPool) {
+        switch roles[id] {
+        case .subscriber(let room):
+            if let sentAt = KuzzleFrameScanner.integer(KuzzleFrameScanner.timestamp, in: payload),
+               KuzzleFrameScanner.string(KuzzleFrameScanner.type, in: payload, equals: "document") {
+                delivered += 1
+                latency.record(nanoseconds: MonotonicClock.now() &- UInt64(truncatingIfNeeded: sentAt))
+            } else if KuzzleFrameScanner.string(KuzzleFrameScanner.room, in: payload, equals: "subscribe") {
+                if KuzzleFrameScanner.integer(KuzzleFrameScanner.status, in: payload) == 200 {
+                    subscribeAnswers += 1
+                    subscribedPerRoom[room] += 1
+                } else {
+                    subscribeFailures += 1
+                    lastFailure = String(decoding: payload, as: UTF8.self)
+                }
+            } else {
+                unexpected += 1
+            }
+        case .publisher:
+            guard let requestID = KuzzleFrameScanner.integerString(KuzzleFrameScanner.room, in: payload),
+                  inFlightByConnection[id] > 0 else {
+                unexpected += 1
+                return
+            }
+            acknowledged += 1
+            inFlightByConnection[id] -= 1
+            if KuzzleFrameScanner.integer(KuzzleFrameScanner.status, in: payload) == 200 {
+                expected += subscribedPerRoom[requestID % configuration.rooms]
+            } else {
+                errors += 1
+            }
+            if sending && configuration.rate == 0 { sendUpsert(id, pool: pool) }
+        }
+    }
+
+    func connectionDidClose(_ id: Int, reason: String, pool: ConnectionPool) {
+        failedConnections += 1
+        lastFailure = reason
+        if !opened[id] { ramp.didSettle() }
+        if case .subscriber(let room) = roles[id], opened[id] {
+            subscribedPerRoom[room] = max(0, subscribedPerRoom[room] - 1)
+        }
+        acknowledged += inFlightByConnection[id]
+        inFlightByConnection[id] = 0
+    }
+
+    private func addConnection(_ id: Int, role: Role) {
+        precondition(id == roles.count, "connection ids are dense")
+        roles.append(role)
+        opened.append(false)
+        inFlightByConnection.append(0)
+    }
+
+    /// Sends what is due: the whole window at maximum rate (refilled on each answer), else the paced count.
+    private func publish(now: UInt64, start: UInt64, pool: ConnectionPool) {
+        if configuration.rate == 0 {
+            for id in publisherIDs where pool.isOpen(id) {
+                while inFlightByConnection[id] < configuration.window { sendUpsert(id, pool: pool) }
+            }
+            return
+        }
+        let due = Int(Double(now - start) * configuration.rate / 1e9) - sent
+        guard due > 0 else { return }
+        let live = publisherIDs.filter { pool.isOpen($0) }
+        guard !live.isEmpty else { return }
+        let first = sent
+        for index in 0..<due { sendUpsert(live[(first + index) % live.count], pool: pool) }
+    }
+
+    private func sendUpsert(_ id: Int, pool: ConnectionPool) {
+        let requestID = nextRequest
+        nextRequest += 1
+        let room = requestID % configuration.rooms
+        let now = MonotonicClock.now()
+        writer.upsert(into: &buffer, id: { buffer in
+            buffer.append(UInt8(ascii: "f"))
+            KuzzleRequestWriter.appendDecimal(id, to: &buffer)
+            buffer.append(UInt8(ascii: "-"))
+            KuzzleRequestWriter.appendDecimal(room, to: &buffer)
+        }, changes: { buffer in
+            buffer.append(contentsOf: "\"t\":".utf8)
+            KuzzleRequestWriter.appendDecimal(now, to: &buffer)
+            buffer.append(contentsOf: ",\"g\":".utf8)
+            KuzzleRequestWriter.appendDecimal(room, to: &buffer)
+        }, requestID: requestID)
+        inFlightByConnection[id] += 1
+        sent += 1
+        pool.sendText(id, buffer)
+    }
+}
