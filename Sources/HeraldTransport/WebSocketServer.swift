@@ -26,6 +26,8 @@ public final class WebSocketServer {
     private var foreignLoops: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     /// Ends the loop if connections are slow to close during a shutdown.
     private let shutdownTimer = UnsafeMutablePointer<ev_timer>.allocate(capacity: 1)
+    /// Closes idle connections once a second.
+    private let idleTimer = UnsafeMutablePointer<ev_timer>.allocate(capacity: 1)
     private var connections: [ConnectionNumber: ClientConnection] = [:]
     private var nextNumber: ConnectionNumber = 1
     private var shuttingDown = false
@@ -47,6 +49,7 @@ public final class WebSocketServer {
         ev_loop_destroy(loop)
         foreignLoops.deallocate()
         shutdownTimer.deallocate()
+        idleTimer.deallocate()
         resources.release()
         writeBuffer.release()
     }
@@ -65,7 +68,6 @@ public final class WebSocketServer {
         info.port = Int32(configuration.port)
         info.iface = UnsafePointer(resources.interface)
         info.protocols = UnsafePointer(resources.protocols)
-        info.retry_and_idle_policy = UnsafePointer(resources.retryPolicy)
         info.pt_serv_buf_size = 64 * 1024
         info.count_threads = 1
         info.user = Unmanaged.passUnretained(self).toOpaque()
@@ -77,6 +79,8 @@ public final class WebSocketServer {
             throw StartError(description: "cannot listen on \(configuration.host):\(configuration.port)")
         }
         context = created
+        ev_set_userdata(loop, Unmanaged.passUnretained(self).toOpaque())
+        herald_start_repeating_timer(loop, idleTimer, 1.0, heraldIdleSweep)
         boundPort = Self.listeningPort(of: created) ?? configuration.port
         control.attach(context: created)
     }
@@ -88,6 +92,7 @@ public final class WebSocketServer {
     public func run() {
         guard let context else { return }
         ev_run(loop, 0)
+        herald_stop_timer(loop, idleTimer)
         control.detach()
         lws_context_destroy(context)
         self.context = nil
@@ -159,13 +164,14 @@ public final class WebSocketServer {
         let number = nextNumber
         nextNumber += 1
         session.storeBytes(of: number, as: ConnectionNumber.self)
-        connections[number] = ClientConnection(number: number, wsi: wsi)
+        connections[number] = ClientConnection(number: number, wsi: wsi, now: MonotonicClock.nanoseconds())
         delegate?.connectionOpened(number)
         return 0
     }
 
     private func received(on connection: ClientConnection, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
         if connection.closeRequest != nil { return 0 }
+        connection.lastInbound = MonotonicClock.nanoseconds()
         let remaining = Int(lws_remaining_packet_payload(connection.wsi))
         if connection.partialMessage.count + length + remaining > configuration.maxMessageBytes {
             logger.notice("closing connection: message too large", metadata: ["connection": "\(connection.number)"])
@@ -185,6 +191,26 @@ public final class WebSocketServer {
             message.withUnsafeBytes { delegate?.received($0, from: connection.number) }
         }
         return 0
+    }
+
+    /// Closes connections with no inbound traffic for the idle timeout. Messages are tracked
+    /// here; control frames (the SDK's pings) only show in the kernel's last-receive time, read
+    /// for the connections that look idle.
+    func sweepIdleConnections() {
+        let now = MonotonicClock.nanoseconds()
+        let timeout = UInt64(configuration.idleTimeoutSeconds) * 1_000_000_000
+        for connection in connections.values where connection.closeRequest == nil {
+            guard now &- connection.lastInbound > timeout else { continue }
+            let quietMilliseconds = herald_ms_since_last_receive(lws_get_socket_fd(connection.wsi))
+            if quietMilliseconds >= 0, UInt64(quietMilliseconds) * 1_000_000 < timeout {
+                connection.lastInbound = now &- UInt64(quietMilliseconds) * 1_000_000
+                continue
+            }
+            logger.debug("closing idle connection", metadata: ["connection": "\(connection.number)"])
+            connection.outbound.removeAll()
+            connection.closeRequest = .init(status: 1000, reason: "idle timeout")
+            requestWritable(connection)
+        }
     }
 
     private func writeQueued(to connection: ClientConnection) -> Int32 {
@@ -255,4 +281,10 @@ func heraldServerCallback(
     }
     let server = Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue()
     return server.handle(wsi: wsi, reason: reason, session: session, input: input, length: length)
+}
+
+/// The libev timer callback that runs the idle sweep of the server owning the loop.
+func heraldIdleSweep(_ loop: OpaquePointer?, _ timer: UnsafeMutablePointer<ev_timer>?, _ events: Int32) {
+    guard let loop, let owner = ev_userdata(loop) else { return }
+    Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().sweepIdleConnections()
 }
