@@ -23,7 +23,8 @@ _SERVERS: list[ExternalServer] = []
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("herald")
     group.addoption("--herald-bin", default=None,
-                    help="herald executable (default: $HERALD_BIN, else <repo>/.build/release/herald)")
+                    help="herald executable (default: $HERALD_BIN, else <repo>/.build/release/herald, "
+                         "else <repo>/.build/debug/herald)")
     group.addoption("--herald-url", default=None,
                     help="test an already running server at this ws:// URL instead of starting one "
                          "(default: $HERALD_URL); tests that need their own server flags are skipped")
@@ -43,10 +44,13 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     kwargs = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
 
     async def bounded() -> None:
-        try:
-            await asyncio.wait_for(pyfuncitem.obj(**kwargs), timeout)
-        except asyncio.TimeoutError:
-            raise AssertionError(f"test did not finish within {timeout} s") from None
+        task = asyncio.ensure_future(pyfuncitem.obj(**kwargs))
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done:
+            task.cancel()
+            await asyncio.wait({task}, timeout=5)
+            raise AssertionError(f"test did not finish within {timeout} s")
+        task.result()
 
     asyncio.run(bounded())
     return True

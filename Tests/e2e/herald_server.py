@@ -136,6 +136,10 @@ class HeraldServer(ExternalServer):
 
 
 def resolve_binary(option: str | None, repo_root: Path) -> Path:
-    """--herald-bin, else $HERALD_BIN, else <repo>/.build/release/herald."""
-    candidate = option or os.environ.get("HERALD_BIN") or str(repo_root / ".build" / "release" / "herald")
-    return Path(candidate).expanduser().resolve()
+    """--herald-bin, else $HERALD_BIN, else <repo>/.build/release/herald, else <repo>/.build/debug/herald."""
+    explicit = option or os.environ.get("HERALD_BIN")
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    release = repo_root / ".build" / "release" / "herald"
+    debug = repo_root / ".build" / "debug" / "herald"
+    return (debug if not release.exists() and debug.exists() else release).resolve()

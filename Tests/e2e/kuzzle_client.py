@@ -135,7 +135,11 @@ class KuzzleClient:
     async def wait_closed(self, timeout: float) -> int | None:
         """Wait until the server closes the connection; return the close code received."""
         async with self._cond:
-            await asyncio.wait_for(self._cond.wait_for(lambda: self.closed), timeout)
+            try:
+                await asyncio.wait_for(self._cond.wait_for(lambda: self.closed), timeout)
+            except asyncio.TimeoutError:
+                raise AssertionError(f"{self.name}: the server did not close the connection within {timeout}s") \
+                    from None
         return self.close_code
 
     async def _read(self) -> None:
