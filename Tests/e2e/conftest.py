@@ -18,6 +18,7 @@ from protocol import REPO_ROOT
 DEFAULT_TEST_TIMEOUT = 30.0
 
 _SERVERS: list[ExternalServer] = []
+_LOG_OFFSETS = pytest.StashKey[dict[int, int]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -77,8 +78,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
             report.sections.append((f"herald {server.name} output during {report.when} ({state})", text))
 
 
-_LOG_OFFSETS = pytest.StashKey[dict[int, int]]()
-
 
 # -- servers ----------------------------------------------------------------------------------------
 
@@ -102,7 +101,8 @@ def _log_args(config: pytest.Config) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def start_server(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> Callable[..., ExternalServer]:
+def start_server(request: pytest.FixtureRequest,
+                 pytestconfig: pytest.Config) -> Iterator[Callable[..., ExternalServer]]:
     """Start a herald with extra flags (stopped at the end of the session); skipped with --herald-url."""
     started: list[HeraldServer] = []
 

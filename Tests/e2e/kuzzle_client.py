@@ -154,6 +154,8 @@ class KuzzleClient:
                     self._cond.notify_all()
         except ConnectionClosed:
             pass
+        except Exception as exc:  # a bug in the checks must fail the test, not vanish with the task
+            self.violations.append(f"{self.name}: reader failed: {exc!r}")
         finally:
             async with self._cond:
                 self.closed = True
