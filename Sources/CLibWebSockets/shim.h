@@ -29,6 +29,18 @@ static inline void herald_start_repeating_timer(struct ev_loop *loop, ev_timer *
     ev_timer_start(loop, timer);
 }
 
+/// Starts a libev prepare watcher, run just before the loop blocks (`ev_prepare_init` is a macro).
+static inline void herald_start_prepare(struct ev_loop *loop, ev_prepare *watcher,
+                                        void (*callback)(struct ev_loop *, ev_prepare *, int)) {
+    ev_prepare_init(watcher, callback);
+    ev_prepare_start(loop, watcher);
+}
+
+/// Stops a libev prepare watcher.
+static inline void herald_stop_prepare(struct ev_loop *loop, ev_prepare *watcher) {
+    ev_prepare_stop(loop, watcher);
+}
+
 /// Stops a libev timer (`ev_timer_stop` takes the loop through a macro-friendly signature).
 static inline void herald_stop_timer(struct ev_loop *loop, ev_timer *timer) {
     ev_timer_stop(loop, timer);

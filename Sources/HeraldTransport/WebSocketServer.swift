@@ -26,6 +26,10 @@ public final class WebSocketServer {
     private var foreignLoops: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     /// Ends the loop if connections are slow to close during a shutdown.
     private let shutdownTimer = UnsafeMutablePointer<ev_timer>.allocate(capacity: 1)
+    /// Flushes the connections written to during a loop iteration, before the loop blocks.
+    private let flushWatcher = UnsafeMutablePointer<ev_prepare>.allocate(capacity: 1)
+    /// Connections with messages queued during the current loop iteration.
+    private var pendingFlush: [ClientConnection] = []
     /// Closes idle connections once a second.
     private let idleTimer = UnsafeMutablePointer<ev_timer>.allocate(capacity: 1)
     private var connections: [ConnectionNumber: ClientConnection] = [:]
@@ -50,6 +54,7 @@ public final class WebSocketServer {
         foreignLoops.deallocate()
         shutdownTimer.deallocate()
         idleTimer.deallocate()
+        flushWatcher.deallocate()
         resources.release()
         writeBuffer.release()
     }
@@ -81,6 +86,7 @@ public final class WebSocketServer {
         context = created
         ev_set_userdata(loop, Unmanaged.passUnretained(self).toOpaque())
         herald_start_repeating_timer(loop, idleTimer, 1.0, heraldIdleSweep)
+        herald_start_prepare(loop, flushWatcher, heraldFlush)
         boundPort = Self.listeningPort(of: created) ?? configuration.port
         control.attach(context: created)
     }
@@ -93,6 +99,7 @@ public final class WebSocketServer {
         guard let context else { return }
         ev_run(loop, 0)
         herald_stop_timer(loop, idleTimer)
+        herald_stop_prepare(loop, flushWatcher)
         control.detach()
         lws_context_destroy(context)
         self.context = nil
@@ -113,8 +120,38 @@ public final class WebSocketServer {
             logger.warning("closing slow consumer", metadata: ["connection": "\(number)"])
             connection.outbound.removeAll()
             connection.closeRequest = .init(status: 1011, reason: "too much backpressure: client is too slow")
+            requestWritable(connection)
+            return
         }
-        requestWritable(connection)
+        if !connection.flushPending {
+            connection.flushPending = true
+            pendingFlush.append(connection)
+        }
+    }
+
+    /// Writes what every connection queued during this loop iteration, merging its messages into
+    /// as few socket writes as possible. A connection whose socket does not take everything is
+    /// left to `LWS_CALLBACK_SERVER_WRITEABLE`.
+    func flushPendingWrites() {
+        guard !pendingFlush.isEmpty else { return }
+        let connections = pendingFlush
+        pendingFlush.removeAll(keepingCapacity: true)
+        for connection in connections {
+            connection.flushPending = false
+            guard connection.isOpen, connection.closeRequest == nil, !connection.writableRequested else { continue }
+            while !connection.outbound.isEmpty {
+                if lws_partial_buffered(connection.wsi) != 0 {
+                    requestWritable(connection)
+                    break
+                }
+                if !writeBatch(to: connection) {
+                    connection.outbound.removeAll()
+                    connection.closeRequest = .init(status: 1011, reason: "write failed")
+                    requestWritable(connection)
+                    break
+                }
+            }
+        }
     }
 
     /// Closes a connection with a status code once its pending writes turn.
@@ -220,17 +257,22 @@ public final class WebSocketServer {
             return -1
         }
         guard !connection.outbound.isEmpty else { return 0 }
-        let batch = writeBuffer.fill(
-            from: connection.outbound, maxFrames: configuration.maxFramesPerWrite,
-            maxBytes: configuration.maxBytesPerWrite)
-        connection.outbound.removeFirst(batch.frames)
-        let written = lws_write(connection.wsi, batch.start, batch.bytes, herald_lws_write_raw)
-        if written < 0 { return -1 }
+        if !writeBatch(to: connection) { return -1 }
         if !connection.outbound.isEmpty { requestWritable(connection) }
         return 0
     }
 
+    /// Sends the next batch of queued messages in one raw write; `false` when the write failed.
+    private func writeBatch(to connection: ClientConnection) -> Bool {
+        let batch = writeBuffer.fill(
+            from: connection.outbound, maxFrames: configuration.maxFramesPerWrite,
+            maxBytes: configuration.maxBytesPerWrite)
+        connection.outbound.removeFirst(batch.frames)
+        return lws_write(connection.wsi, batch.start, batch.bytes, herald_lws_write_raw) >= 0
+    }
+
     private func closed(_ connection: ClientConnection) {
+        connection.isOpen = false
         connections[connection.number] = nil
         delegate?.connectionClosed(connection.number)
         if shuttingDown && connections.isEmpty { stopLoop() }
@@ -287,4 +329,10 @@ func heraldServerCallback(
 func heraldIdleSweep(_ loop: OpaquePointer?, _ timer: UnsafeMutablePointer<ev_timer>?, _ events: Int32) {
     guard let loop, let owner = ev_userdata(loop) else { return }
     Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().sweepIdleConnections()
+}
+
+/// The libev prepare callback: flushes the writes queued during the loop iteration.
+func heraldFlush(_ loop: OpaquePointer?, _ watcher: UnsafeMutablePointer<ev_prepare>?, _ events: Int32) {
+    guard let loop, let owner = ev_userdata(loop) else { return }
+    Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().flushPendingWrites()
 }
