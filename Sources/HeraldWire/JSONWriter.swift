@@ -61,8 +61,12 @@ public enum JSONWriter {
     /// Appends `string` as a quoted, escaped JSON string.
     public static func writeString(_ string: String, into buffer: inout [UInt8]) {
         buffer.append(Byte.quote)
-        var string = string
-        string.withUTF8 { utf8 in appendEscaped(utf8, to: &buffer) }
+        let written: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in appendEscaped(utf8, to: &buffer) }
+        if written == nil {
+            var contiguous = string
+            contiguous.makeContiguousUTF8()
+            contiguous.withUTF8 { utf8 in appendEscaped(utf8, to: &buffer) }
+        }
         buffer.append(Byte.quote)
     }
 

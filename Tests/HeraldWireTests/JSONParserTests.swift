@@ -219,3 +219,35 @@ import Testing
         }
     }
 }
+
+/// Damaged frames never crash the parser: each either parses to a value that writes and parses
+/// back unchanged, or fails at an offset inside the input.
+@Suite struct JSONParserRobustnessTests {
+    @Test func mutatedFrames() throws {
+        var generator = SplitMix64(seed: 7)
+        let original = Array(KuzzleFrames.upsertRequest.utf8)
+        let interesting: [UInt8] = Array(#"{}[]",:\"0-.eE+tfnu "#.utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xE2, 0xED, 0xF0, 0xFF]
+        for round in 0..<5_000 {
+            var bytes = original
+            switch round % 3 {
+            case 0:
+                bytes.removeLast(Int(generator.next() % UInt64(bytes.count)))
+            case 1:
+                for _ in 0...(generator.next() % 4) {
+                    let index = Int(generator.next() % UInt64(bytes.count))
+                    bytes[index] = interesting[Int(generator.next() % UInt64(interesting.count))]
+                }
+            default:
+                let index = Int(generator.next() % UInt64(bytes.count))
+                bytes.insert(interesting[Int(generator.next() % UInt64(interesting.count))], at: index)
+            }
+            do {
+                let value = try JSONParser.parse(bytes)
+                #expect(try JSONParser.parse(JSONWriter.encode(value)) == value)
+            } catch {
+                #expect((0...bytes.count).contains(error.offset))
+                #expect(!error.message.isEmpty)
+            }
+        }
+    }
+}
