@@ -26,24 +26,22 @@ struct JSONReader {
 
     // MARK: - Values
 
-    /// An array or object still being read.
+    /// An array or object still being read: where its members start on the pending stacks.
     private struct Container {
         let isObject: Bool
-        var elements: [JSONValue] = []
-        var object = JSONObject()
-        /// The key whose value is being read (objects only).
-        var key = ""
-
-        mutating func add(_ value: JSONValue) {
-            if isObject {
-                object[key] = value
-            } else {
-                elements.append(value)
-            }
-        }
+        let firstValue: Int
+        let firstKey: Int
     }
 
+    /// Keys of the objects being read, innermost last; reused across containers.
+    private var pendingKeys: [String] = []
+    /// Values and elements of the containers being read, innermost last; reused across containers.
+    private var pendingValues: [JSONValue] = []
+
     /// Reads one value, keeping open containers on an explicit stack instead of recursing.
+    ///
+    /// Members wait on ``pendingKeys`` and ``pendingValues`` until their container closes, which
+    /// then takes them in arrays of exactly the right size.
     private mutating func readValue() throws(JSONParseError) -> JSONValue {
         var open: [Container] = []
         while true {
@@ -64,10 +62,10 @@ struct JSONReader {
                     position += 1
                     value = .object(JSONObject())
                 } else {
-                    var container = Container(isObject: true)
-                    container.key = try readKey(
-                        missingQuote: .expectedPropertyNameOrBrace, missingColon: .expectedColonAfterPropertyName)
-                    open.append(container)
+                    if open.isEmpty { reservePendingCapacity() }
+                    open.append(Container(isObject: true, firstValue: pendingValues.count, firstKey: pendingKeys.count))
+                    pendingKeys.append(
+                        try readKey(missingQuote: .expectedPropertyNameOrBrace, missingColon: .expectedColonAfterPropertyName))
                     continue
                 }
             case Byte.openBracket:
@@ -78,7 +76,8 @@ struct JSONReader {
                     position += 1
                     value = .array([])
                 } else {
-                    open.append(Container(isObject: false))
+                    if open.isEmpty { reservePendingCapacity() }
+                    open.append(Container(isObject: false, firstValue: pendingValues.count, firstKey: pendingKeys.count))
                     continue
                 }
             case Byte.lowercaseT:
@@ -95,30 +94,48 @@ struct JSONReader {
             }
 
             // Hand the value to the innermost container, closing every container that ends here.
-            while let top = open.indices.last {
-                open[top].add(value)
+            while let container = open.last {
+                pendingValues.append(value)
                 skipWhitespace()
                 let next = position < count ? bytes[position] : nil
                 if next == Byte.comma {
                     position += 1
-                    if open[top].isObject {
+                    if container.isObject {
                         // V8 names no expectation when the colon after a later key is missing.
-                        open[top].key = try readKey(missingQuote: .expectedDoubleQuotedPropertyName, missingColon: nil)
+                        pendingKeys.append(try readKey(missingQuote: .expectedDoubleQuotedPropertyName, missingColon: nil))
                     }
                     break
                 }
-                if open[top].isObject {
+                if container.isObject {
                     guard next == Byte.closeBrace else { throw failure(.expectedCommaOrBrace, at: position) }
-                    position += 1
-                    value = .object(open.removeLast().object)
+                    value = .object(JSONObject(collectedKeys: takeKeys(from: container.firstKey), values: takeValues(from: container.firstValue)))
                 } else {
                     guard next == Byte.closeBracket else { throw failure(.expectedCommaOrBracket, at: position) }
-                    position += 1
-                    value = .array(open.removeLast().elements)
+                    value = .array(takeValues(from: container.firstValue))
                 }
+                position += 1
+                open.removeLast()
             }
             if open.isEmpty { return value }
         }
+    }
+
+    /// Room for the members of typical frames, so the pending stacks rarely grow.
+    private mutating func reservePendingCapacity() {
+        pendingKeys.reserveCapacity(16)
+        pendingValues.reserveCapacity(32)
+    }
+
+    private mutating func takeKeys(from start: Int) -> [String] {
+        let keys = Array(pendingKeys[start...])
+        pendingKeys.removeLast(pendingKeys.count - start)
+        return keys
+    }
+
+    private mutating func takeValues(from start: Int) -> [JSONValue] {
+        let values = Array(pendingValues[start...])
+        pendingValues.removeLast(pendingValues.count - start)
+        return values
     }
 
     /// Reads `"key" :`, failing with `missingQuote` or `missingColon` (an unexpected-token error when nil).

@@ -42,6 +42,21 @@ import Testing
         #expect(object["key7"] == "again")
     }
 
+    @Test func parsedObjectsStayEditable() throws {
+        for size in [2, 12, 13, 30] {
+            let text = "{" + (0..<size).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}"
+            var object = try #require(try JSONParser.parse(text).objectValue)
+            #expect(object["k\(size - 1)"] == .int(size - 1))
+            object["new"] = "v"
+            object["k0"] = "replaced"
+            object.removeValue(forKey: "k1")
+            #expect(object.count == size)
+            #expect(object.keys.first == "k0" && object.keys.last == "new")
+            #expect(object["k0"] == "replaced" && object["k1"] == nil && object["new"] == "v")
+            #expect(object["k\(size - 1)"] == .int(size - 1))
+        }
+    }
+
     @Test func whitespaceAnywhereBetweenTokens() throws {
         let text = " \t\r\n{ \"a\" \n:\t[ 1 ,\r\n2 ] , \"b\" : { } }\n\t "
         #expect(try JSONParser.parse(text) == ["a": [1, 2], "b": [:]])
