@@ -9,6 +9,10 @@ struct JSONReader {
     private var position = 0
     /// Decoded bytes of the string being read when it holds escapes; reused from string to string.
     private var scratch: [UInt8] = []
+    /// Keys of the objects being read, innermost last; reused across containers.
+    private var pendingKeys: [String] = []
+    /// Values and elements of the containers being read, innermost last; reused across containers.
+    private var pendingValues: [JSONValue] = []
 
     init(_ bytes: UnsafeRawBufferPointer, maximumDepth: Int) {
         self.bytes = bytes
@@ -33,11 +37,6 @@ struct JSONReader {
         let firstKey: Int
     }
 
-    /// Keys of the objects being read, innermost last; reused across containers.
-    private var pendingKeys: [String] = []
-    /// Values and elements of the containers being read, innermost last; reused across containers.
-    private var pendingValues: [JSONValue] = []
-
     /// Reads one value, keeping open containers on an explicit stack instead of recursing.
     ///
     /// Members wait on ``pendingKeys`` and ``pendingValues`` until their container closes, which
@@ -55,7 +54,9 @@ struct JSONReader {
             case Byte.minus, Byte.zero...Byte.nine:
                 value = try readNumber()
             case Byte.openBrace:
-                guard open.count < maximumDepth else { throw failure(.depthExceeded(maximumDepth), at: position) }
+                guard open.count < maximumDepth else {
+                    throw failure(.depthExceeded(maximumDepth), at: position)
+                }
                 position += 1
                 skipWhitespace()
                 if position < count && bytes[position] == Byte.closeBrace {
@@ -63,13 +64,19 @@ struct JSONReader {
                     value = .object(JSONObject())
                 } else {
                     if open.isEmpty { reservePendingCapacity() }
-                    open.append(Container(isObject: true, firstValue: pendingValues.count, firstKey: pendingKeys.count))
-                    pendingKeys.append(
-                        try readKey(missingQuote: .expectedPropertyNameOrBrace, missingColon: .expectedColonAfterPropertyName))
+                    open.append(
+                        Container(
+                            isObject: true, firstValue: pendingValues.count, firstKey: pendingKeys.count))
+                    let key = try readKey(
+                        missingQuote: .expectedPropertyNameOrBrace,
+                        missingColon: .expectedColonAfterPropertyName)
+                    pendingKeys.append(key)
                     continue
                 }
             case Byte.openBracket:
-                guard open.count < maximumDepth else { throw failure(.depthExceeded(maximumDepth), at: position) }
+                guard open.count < maximumDepth else {
+                    throw failure(.depthExceeded(maximumDepth), at: position)
+                }
                 position += 1
                 skipWhitespace()
                 if position < count && bytes[position] == Byte.closeBracket {
@@ -77,7 +84,9 @@ struct JSONReader {
                     value = .array([])
                 } else {
                     if open.isEmpty { reservePendingCapacity() }
-                    open.append(Container(isObject: false, firstValue: pendingValues.count, firstKey: pendingKeys.count))
+                    open.append(
+                        Container(
+                            isObject: false, firstValue: pendingValues.count, firstKey: pendingKeys.count))
                     continue
                 }
             case Byte.lowercaseT:
@@ -102,15 +111,21 @@ struct JSONReader {
                     position += 1
                     if container.isObject {
                         // V8 names no expectation when the colon after a later key is missing.
-                        pendingKeys.append(try readKey(missingQuote: .expectedDoubleQuotedPropertyName, missingColon: nil))
+                        let key = try readKey(
+                            missingQuote: .expectedDoubleQuotedPropertyName, missingColon: nil)
+                        pendingKeys.append(key)
                     }
                     break
                 }
                 if container.isObject {
                     guard next == Byte.closeBrace else { throw failure(.expectedCommaOrBrace, at: position) }
-                    value = .object(JSONObject(collectedKeys: takeKeys(from: container.firstKey), values: takeValues(from: container.firstValue)))
+                    let keys = takeKeys(from: container.firstKey)
+                    value = .object(
+                        JSONObject(collectedKeys: keys, values: takeValues(from: container.firstValue)))
                 } else {
-                    guard next == Byte.closeBracket else { throw failure(.expectedCommaOrBracket, at: position) }
+                    guard next == Byte.closeBracket else {
+                        throw failure(.expectedCommaOrBracket, at: position)
+                    }
                     value = .array(takeValues(from: container.firstValue))
                 }
                 position += 1
@@ -143,7 +158,9 @@ struct JSONReader {
         missingQuote: JSONParseError.Reason, missingColon: JSONParseError.Reason?
     ) throws(JSONParseError) -> String {
         skipWhitespace()
-        guard position < count && bytes[position] == Byte.quote else { throw failure(missingQuote, at: position) }
+        guard position < count && bytes[position] == Byte.quote else {
+            throw failure(missingQuote, at: position)
+        }
         position += 1
         let key = try readString()
         skipWhitespace()
@@ -170,10 +187,10 @@ struct JSONReader {
     @inline(__always)
     private mutating func skipWhitespace() {
         while position < count {
-            let byte = bytes[position]
-            guard byte == Byte.space || byte == Byte.newline || byte == Byte.carriageReturn || byte == Byte.tab
-            else { return }
-            position += 1
+            switch bytes[position] {
+            case Byte.space, Byte.newline, Byte.carriageReturn, Byte.tab: position += 1
+            default: return
+            }
         }
     }
 
@@ -201,7 +218,9 @@ struct JSONReader {
     }
 
     /// The slow path of ``readString()``: decodes into ``scratch`` from the first escape on.
-    private mutating func readEscapedString(from start: Int, resumingAt resume: Int) throws(JSONParseError) -> String {
+    private mutating func readEscapedString(
+        from start: Int, resumingAt resume: Int
+    ) throws(JSONParseError) -> String {
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<resume]))
         var index = resume
@@ -279,7 +298,8 @@ struct JSONReader {
 
     /// The code unit of a `\uDC00`–`\uDFFF` escape at `offset`, or nil when there is none.
     private func lowSurrogateEscape(at offset: Int) -> UInt32? {
-        guard offset + 6 <= count, bytes[offset] == Byte.backslash, bytes[offset + 1] == Byte.lowercaseU else {
+        guard offset + 6 <= count, bytes[offset] == Byte.backslash, bytes[offset + 1] == Byte.lowercaseU
+        else {
             return nil
         }
         var value: UInt32 = 0
@@ -386,7 +406,9 @@ struct JSONReader {
             }
         }
 
-        guard index < count && Self.isDigit(bytes[index]) else { throw failure(.noNumberAfterMinus, at: index) }
+        guard index < count && Self.isDigit(bytes[index]) else {
+            throw failure(.noNumberAfterMinus, at: index)
+        }
         if bytes[index] == Byte.zero {
             index += 1
             if index < count && Self.isDigit(bytes[index]) { throw failure(.unexpectedNumber, at: index) }
@@ -399,7 +421,9 @@ struct JSONReader {
 
         if index < count && bytes[index] == Byte.dot {
             index += 1
-            guard index < count && Self.isDigit(bytes[index]) else { throw failure(.unterminatedFraction, at: index) }
+            guard index < count && Self.isDigit(bytes[index]) else {
+                throw failure(.unterminatedFraction, at: index)
+            }
             isInteger = false
             repeat {
                 accumulate(bytes[index], fractional: true)
@@ -415,7 +439,9 @@ struct JSONReader {
                 exponentIsNegative = bytes[index] == Byte.minus
                 index += 1
             }
-            guard index < count && Self.isDigit(bytes[index]) else { throw failure(.exponentMissingNumber, at: index) }
+            guard index < count && Self.isDigit(bytes[index]) else {
+                throw failure(.exponentMissingNumber, at: index)
+            }
             var written = 0
             repeat {
                 if written < 100_000 { written = written * 10 + Int(bytes[index] &- Byte.zero) }
@@ -437,7 +463,8 @@ struct JSONReader {
         if !truncated && significand <= 1 << 53 && (-22...22).contains(exponent) {
             // Both operands are exact, so one correctly rounded operation gives the nearest double.
             let magnitude = Double(significand)
-            let scaled = exponent < 0
+            let scaled =
+                exponent < 0
                 ? magnitude / Self.powersOfTen[-exponent] : magnitude * Self.powersOfTen[exponent]
             return .double(negative ? -scaled : scaled)
         }
