@@ -23,6 +23,44 @@ public struct JSONObject: Sendable {
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// An object from parallel arrays of keys and values in document order, as a parser collects
+    /// them; a repeated key keeps its first position and its last value. Takes the arrays as they
+    /// are when the keys are unique, so no array is copied or grown.
+    init(collectedKeys keys: [String], values: [JSONValue]) {
+        if keys.count <= Self.indexThreshold {
+            if !Self.hasRepeatedKey(keys) {
+                self.init(keys: keys, values: values, index: nil)
+                return
+            }
+        } else {
+            var built = [String: Int](minimumCapacity: keys.count)
+            var unique = true
+            for position in keys.indices where built.updateValue(position, forKey: keys[position]) != nil {
+                unique = false
+                break
+            }
+            if unique {
+                self.init(keys: keys, values: values, index: built)
+                return
+            }
+        }
+        self.init(zip(keys, values))
+    }
+
+    private init(keys: [String], values: [JSONValue], index: [String: Int]?) {
+        self.keys = keys
+        self.values = values
+        self.index = index
+    }
+
+    private static func hasRepeatedKey(_ keys: [String]) -> Bool {
+        guard keys.count > 1 else { return false }
+        for later in 1..<keys.count {
+            for earlier in 0..<later where keys[earlier] == keys[later] { return true }
+        }
+        return false
+    }
+
     /// Number of keys.
     @inlinable public var count: Int { keys.count }
 
