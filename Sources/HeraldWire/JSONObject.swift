@@ -4,7 +4,7 @@
 /// once an object grows past ``indexThreshold`` keys. Equality ignores key order.
 public struct JSONObject: Sendable {
     /// Number of keys from which lookups go through a hash index.
-    public static let indexThreshold = 12
+    public static let indexThreshold = 24
 
     public private(set) var keys: [String]
     public private(set) var values: [JSONValue]
