@@ -1,6 +1,7 @@
 """The test page in a real headless Chromium, with writes made by a separate client process."""
 
 import json
+import signal
 import time
 import uuid
 
@@ -269,5 +270,24 @@ def test_screenshot_with_live_notifications(page, herald, tmp_path):
     page.type_into("upsert-changes", '{"status": "open", "qty": 12}')
     page.find("upsert-send").click()
     page.wait(lambda: len(page.notifications()) >= 8, 3, "notifications missing")
-    path = page.screenshot(screenshot_path(tmp_path))
+    assert {n["action"] for n in page.notifications()} >= {"create", "update"}
+    size = page.driver.get_window_size()
+    page.driver.set_window_size(1440, 1640)
+    try:
+        time.sleep(1.5)  # let the arrival highlight fade
+        path = page.screenshot(screenshot_path(tmp_path))
+    finally:
+        page.driver.set_window_size(size["width"], size["height"])
     assert path.stat().st_size > 10_000
+
+
+def test_unanswered_heartbeats_make_the_page_reconnect(driver, start_herald):
+    server = start_herald()
+    page = TestPage(driver, server).open()
+    server.process.send_signal(signal.SIGSTOP)
+    try:
+        page.wait(lambda: page.state() != "open", 12, "a silent server was not noticed")
+    finally:
+        server.process.send_signal(signal.SIGCONT)
+    page.wait(lambda: page.state() == "open", 15, "the page did not reconnect")
+    page.wait(lambda: page.find("heartbeat-rtt").get_attribute("data-rtt-ms"), 5, "no heartbeat after reconnecting")

@@ -131,12 +131,18 @@
       });
       socket.addEventListener('message', (event) => this.received(String(event.data)));
       socket.addEventListener('close', () => {
-        if (this.socket !== socket) return;
-        this.socket = null;
-        this.stopHeartbeat();
-        this.failPending('connection lost');
-        this.scheduleReconnect();
+        if (this.socket === socket) this.drop();
       });
+    }
+
+    /** Gives up on the current socket at once and schedules the next attempt. */
+    drop() {
+      const socket = this.socket;
+      this.socket = null;
+      this.stopHeartbeat();
+      this.failPending('connection lost');
+      if (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.OPEN) socket.close();
+      this.scheduleReconnect();
     }
 
     scheduleReconnect() {
@@ -170,7 +176,7 @@
     /** Sends {"p":1}; a previous one still unanswered after two periods means the link is dead. */
     heartbeat() {
       if (this.pingSentAt !== null && performance.now() - this.pingSentAt > 2 * HEARTBEAT_MS) {
-        this.socket.close();
+        this.drop();
         return;
       }
       if (this.pingSentAt !== null) return;
