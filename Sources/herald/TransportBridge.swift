@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldOperations
 import HeraldTransport
 import HeraldWire
 import Logging
@@ -34,6 +35,9 @@ final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
                 "rooms": .int(gateway.registry.roomCount), "version": .string(HeraldVersion.current),
             ]
             return HTTPResponse(status: 200, contentType: "application/json", body: JSONWriter.encode(status))
+        case "/metrics":
+            return HTTPResponse(status: 200, contentType: PrometheusTextWriter.contentType,
+                                body: PrometheusExporter.render(gateway: gateway, server: server))
         case "/":
             let text = "Herald \(HeraldVersion.current): Kuzzle-protocol realtime gateway. Connect over WebSocket.\n"
             return HTTPResponse(status: 200, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
