@@ -68,7 +68,10 @@ let package = Package(
         .testTarget(name: "KoncordeTests", dependencies: ["Koncorde", "HeraldWire"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldWire"]),
         .testTarget(name: "HeraldTransportTests", dependencies: ["HeraldTransport"]),
-        .testTarget(name: "HeraldOperationsTests", dependencies: ["HeraldOperations", "HeraldWire"]),
+        .testTarget(
+            name: "HeraldOperationsTests",
+            dependencies: ["HeraldOperations", "HeraldWire", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldWire", "Koncorde", "HeraldStore"]),
     ]
 )

@@ -8,6 +8,12 @@ extension Gateway {
         public var rooms = 0
         public var channels = 0
         public var subscriptions = 0
+
+        public init(rooms: Int = 0, channels: Int = 0, subscriptions: Int = 0) {
+            self.rooms = rooms
+            self.channels = channels
+            self.subscriptions = subscriptions
+        }
     }
 
     /// Counts the realtime state; walks every room, so it is meant for scrapes, not hot paths.

@@ -14,6 +14,12 @@ public final class GatewayMetrics {
         public let action: String
         /// Response status.
         public let status: Int
+
+        public init(controller: String, action: String, status: Int) {
+            self.controller = controller
+            self.action = action
+            self.status = status
+        }
     }
 
     /// Label used for controllers and actions that do not exist, so that arbitrary names sent by
