@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldOperations
 import HeraldTransport
 import HeraldWire
 import Logging
@@ -38,6 +39,9 @@ final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
             return HTTPResponse(
                 status: 200, contentType: "application/json", body: JSONWriter.encode(status),
                 extraHeaders: StaticSite.securityHeaders)
+        case "/metrics":
+            return HTTPResponse(status: 200, contentType: PrometheusTextWriter.contentType,
+                                body: PrometheusExporter.render(gateway: gateway, server: server))
         default:
             return site.response(for: path) ?? HTTPResponse(
                 status: 404, contentType: "text/plain; charset=utf-8", body: Array("Not found\n".utf8),
