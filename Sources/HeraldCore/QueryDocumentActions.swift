@@ -3,7 +3,8 @@ import HeraldWire
 import Koncorde
 
 /// The query-driven actions of `document`: `search`, `count`, `deleteByQuery`, `updateByQuery`,
-/// and `deleteFields` (a partial removal, notified as an update).
+/// and `deleteFields` (a partial removal, notified as an update whose `_updatedFields` are the
+/// removed paths, where Kuzzle leaves that list out).
 ///
 /// Queries use the Elasticsearch DSL subset of ``ElasticsearchQuery``, or a Koncorde filter with
 /// `lang: "koncorde"`. By-query writes refuse to touch more documents than the write limit and
@@ -147,7 +148,7 @@ struct QueryDocumentActions {
                                            context: DocumentController.context(request))
         if !silent {
             notifier.documentWritten(request, index: index, collection: collection, document: write.document,
-                                     action: .update)
+                                     action: .update, updatedFields: paths)
         }
         if source { return .value(DocumentController.document(write.document)) }
         return .value(["_id": .string(write.document.id), "_version": .int(write.document.version)])
