@@ -154,6 +154,7 @@ import Testing
         let response = harness.document("deleteFields", ["_id": "d0", "body": ["fields": ["tags", "title"]]])
         #expect(response.at("result") == ["_id": "d0", "_version": 2])
         #expect(harness.notifications.map { $0["action"] } == ["update"])
+        #expect(harness.notifications.first?.at("result._updatedFields") == ["tags", "title"])
         let source = harness.document("deleteFields", ["_id": "d0", "source": true, "body": ["fields": ["n"]]])
         #expect(source.at("result._source")?.objectValue?.keys == ["color", "_kuzzle_info"])
         #expect(harness.document("deleteFields", ["_id": "nope", "body": ["fields": []]]).errorId == "services.storage.not_found")
