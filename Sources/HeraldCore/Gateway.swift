@@ -43,8 +43,9 @@ public final class Gateway {
             AuthController(),
             ServerController(clock: clock, nodeID: configuration.nodeID) { [unowned self] in serverFigures },
             IndexController(store: store, notifier: notifier),
-            CollectionController(store: store, notifier: notifier),
-            DocumentController(store: store, notifier: notifier),
+            CollectionController(store: store, notifier: notifier, registry: registry),
+            DocumentController(store: store, notifier: notifier, koncorde: registry.koncorde,
+                               limits: configuration.storageLimits),
             RealtimeController(registry: registry, notifier: notifier),
         ]
         for controller in all { controllers[controller.name] = controller }

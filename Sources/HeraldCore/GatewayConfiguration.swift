@@ -4,10 +4,16 @@ public struct GatewayConfiguration: Sendable {
     public var nodeID: String
     /// Most conditions a filter may have once normalized.
     public var maxFilterConditions: Int
+    /// Most documents one request may read or write.
+    public var storageLimits: StorageLimits
 
-    public init(nodeID: String = GatewayConfiguration.randomNodeID(), maxFilterConditions: Int = 100) {
+    public init(
+        nodeID: String = GatewayConfiguration.randomNodeID(), maxFilterConditions: Int = 100,
+        storageLimits: StorageLimits = StorageLimits()
+    ) {
         self.nodeID = nodeID
         self.maxFilterConditions = maxFilterConditions
+        self.storageLimits = storageLimits
     }
 
     /// `herald-` followed by 8 random hex digits.
