@@ -44,9 +44,10 @@ unit-test: setup-system
 e2e-test: build setup-python
 	HERALD_BIN=$(CURDIR)/$(RELEASE_BIN)/herald $(PYTHON) -m pytest -q Tests/e2e
 
-## Quick benchmark: upserts/s over 100 connections and fan-out to 1000 subscribers.
+## Standard benchmark suite, Herald vs nats-server (a few minutes): writes bench/results/<date>.json,
+## <date>-latency.svg and latest.md.
 bench: build
-	scripts/quick-bench.sh
+	scripts/bench-suite.sh
 
 clean:
 	rm -rf .build

@@ -30,8 +30,10 @@ public struct BenchComparison: Encodable, Sendable {
         for key in Set(herald.parameters.keys).union(nats.parameters.keys).sorted() {
             rows.append((key, herald.parameters[key] ?? "", nats.parameters[key] ?? "", ""))
         }
+        let units = Dictionary((herald.metrics + nats.metrics).map { ($0.name, $0.unit) }) { first, _ in first }
         for (name, value, peerValue) in Self.rows(herald, nats) {
-            rows.append((name, value.map(BenchReport.format) ?? "", peerValue.map(BenchReport.format) ?? "",
+            let unit = units[name] ?? ""
+            rows.append((unit.isEmpty ? name : "\(name) (\(unit))", value.map(BenchReport.format) ?? "", peerValue.map(BenchReport.format) ?? "",
                          ratios[name].map { String(format: "%.2f", $0) } ?? ""))
         }
         let widths = (
