@@ -224,7 +224,8 @@ def markdown(results, stamp):
         add("↳ request latency p50 / p99", "µs", p50_p99(r))
     if "fanout-max" in s:
         r = s["fanout-max"]
-        add("fan-out max rate, 1000 subscribers", "deliveries/s", metric(r["herald"], "deliveries/s"),
+        window = r["herald"]["parameters"].get("rate", "max")
+        add(f"fan-out at {window}, 1 publisher, 1000 subscribers", "deliveries/s", metric(r["herald"], "deliveries/s"),
             metric(r["nats"], "deliveries/s"), "≥ 1.0× nats-server")
         add("↳ notifications lost", "", fmt(metric(r["herald"], "notifications lost")),
             fmt(metric(r["nats"], "notifications lost")), "0")
