@@ -62,9 +62,10 @@ setup-browser:
 browser-test: build setup-browser
 	HERALD_BIN=$(CURDIR)/$(RELEASE_BIN)/herald $(PYTHON) -m pytest -q Tests/browser
 
-## Quick benchmark: upserts/s over 100 connections and fan-out to 1000 subscribers.
+## Standard benchmark suite, Herald vs nats-server (a few minutes): writes bench/results/<date>.json,
+## <date>-latency.svg and latest.md.
 bench: build
-	scripts/quick-bench.sh
+	scripts/bench-suite.sh
 
 clean:
 	rm -rf .build

@@ -58,14 +58,18 @@ let package = Package(
             // The browser test page served at `/`.
             resources: [.copy("Page")]
         ),
+        // Linux calls the load generator needs beyond Swift's Glibc module (epoll, memmem).
+        .target(name: "CHeraldBenchSys"),
+        // Load generator engine: epoll client pool, WebSocket client, Kuzzle and NATS scenarios.
+        .target(
+            name: "HeraldBenchKit",
+            dependencies: ["CHeraldBenchSys", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
         .executableTarget(
             name: "herald-bench",
-            dependencies: [
-                "HeraldWire",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ]
+            dependencies: ["HeraldBenchKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .testTarget(name: "HeraldBenchKitTests", dependencies: ["HeraldBenchKit"]),
         .testTarget(name: "HeraldWireTests", dependencies: ["HeraldWire"]),
         .testTarget(name: "KoncordeTests", dependencies: ["Koncorde", "HeraldWire"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldWire"]),

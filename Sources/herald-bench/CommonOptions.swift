@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import HeraldBenchKit
 
 /// Options every scenario takes.
 struct CommonOptions: ParsableArguments {
@@ -37,6 +38,12 @@ struct CommonOptions: ParsableArguments {
     func emit(_ report: BenchReport) throws {
         print(report.table)
         if let json { try report.writeJSON(to: json) }
+    }
+
+    /// Prints `comparison` on stdout and writes it to `--json` when asked.
+    func emit(_ comparison: BenchComparison) throws {
+        print(comparison.table)
+        if let json { try comparison.writeJSON(to: json) }
     }
 
     /// Lifts the open-file limit to its hard maximum so thousands of sockets fit.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeraldBenchKit
 
 /// `herald-bench connections`: how many subscribed connections the server takes, how fast, at what memory.
 struct ConnectionsCommand: ParsableCommand {
@@ -7,6 +8,8 @@ struct ConnectionsCommand: ParsableCommand {
         abstract: "Ramp to many subscribed connections and hold them (--duration is the hold time).")
 
     @OptionGroup var common: CommonOptions
+
+    @OptionGroup var peer: PeerOptions
 
     @Option(help: "Number of connections.")
     var connections = 10_000
@@ -20,10 +23,17 @@ struct ConnectionsCommand: ParsableCommand {
 
     func run() throws {
         common.raiseOpenFileLimit()
-        let scenario = ConnectionsScenario(.init(
+        var configuration = ConnectionsScenario.Configuration(
             url: try common.webSocketURL(), index: common.index, collection: common.collection,
             durationSeconds: common.duration, connections: connections,
-            rampConcurrency: common.rampConcurrency, serverPID: serverPid))
-        try common.emit(try scenario.run())
+            rampConcurrency: common.rampConcurrency, serverPID: serverPid)
+        let herald = try ConnectionsScenario(configuration).run()
+        guard peer.against == .nats else { return try common.emit(herald) }
+        let server = try peer.startNats()
+        defer { server.stop() }
+        configuration.url = server.webSocketURL
+        configuration.serverPID = server.pid
+        let nats = try NatsConnectionsScenario(configuration).run()
+        try common.emit(BenchComparison(herald: herald, nats: nats))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeraldBenchKit
 
 /// `herald-bench fanout`: notification delivery rate, loss and latency.
 struct FanoutCommand: ParsableCommand {
@@ -7,6 +8,8 @@ struct FanoutCommand: ParsableCommand {
         abstract: "Subscribers on one or more rooms, publishers upserting time-stamped documents.")
 
     @OptionGroup var common: CommonOptions
+
+    @OptionGroup var peer: PeerOptions
 
     @Option(help: "Number of subscriber connections.")
     var subscribers = 1000
@@ -35,10 +38,18 @@ struct FanoutCommand: ParsableCommand {
 
     func run() throws {
         common.raiseOpenFileLimit()
-        let scenario = FanoutScenario(.init(
+        var configuration = FanoutScenario.Configuration(
             url: try common.webSocketURL(), index: common.index, collection: common.collection,
             durationSeconds: common.duration, subscribers: subscribers, rooms: rooms, publishers: publishers,
-            rate: rate, window: window, rampConcurrency: common.rampConcurrency, drainSeconds: drain))
-        try common.emit(try scenario.run())
+            rate: rate, window: window, rampConcurrency: common.rampConcurrency, drainSeconds: drain)
+        let herald = try FanoutScenario(configuration).run()
+        guard peer.against == .nats else { return try common.emit(herald) }
+        // Same payload size as Herald's notification frames, so both servers move the same bytes.
+        let heraldBytes = Int(herald.metric("notification bytes") ?? 0)
+        let server = try peer.startNats()
+        defer { server.stop() }
+        configuration.url = server.webSocketURL
+        let nats = try NatsFanoutScenario(configuration, payloadBytes: heraldBytes > 0 ? heraldBytes : 256).run()
+        try common.emit(BenchComparison(herald: herald, nats: nats))
     }
 }

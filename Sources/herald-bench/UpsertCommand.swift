@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeraldBenchKit
 
 /// `herald-bench upsert`: request throughput and latency of `document:upsert`.
 struct UpsertCommand: ParsableCommand {

@@ -1,41 +1,37 @@
-/// `connections`: ramps to C connections, each subscribed, then holds them; measures handshakes per
-/// second, survivors, and (given the server's pid) server memory per connection.
-final class ConnectionsScenario: ConnectionPoolDelegate {
-    /// What to run.
-    struct Configuration {
-        var url: WebSocketURL
-        var index: String
-        var collection: String
-        /// How long to hold the connections after the ramp.
-        var durationSeconds: Double
-        var connections: Int
-        var rampConcurrency: Int
-        var serverPID: Int32?
-    }
-
-    private let configuration: Configuration
+/// `connections` against nats-server: ramps to C connections, each sending `CONNECT`, one `SUB` and a
+/// `PING` (its `PONG` confirms the subscription), then holds them; the counterpart of ``ConnectionsScenario``.
+public final class NatsConnectionsScenario: ConnectionPoolDelegate {
+    private let configuration: ConnectionsScenario.Configuration
     private var ramp: ConnectionRamp
     private var opened: [Bool]
+    private var parsers: [NatsProtocolParser]
     private var handshakes = 0
     private var subscribed = 0
-    private var subscribeFailures = 0
+    private var serverErrors = 0
     private var failedConnections = 0
     private var lastFailure: String?
+    private let greeting: [UInt8]
 
-    init(_ configuration: Configuration) {
+    /// The run `configuration` describes; its `url` is the nats-server WebSocket listener and its
+    /// `serverPID` the nats-server process.
+    public init(_ configuration: ConnectionsScenario.Configuration) {
         self.configuration = configuration
         ramp = ConnectionRamp(target: configuration.connections, concurrency: configuration.rampConcurrency)
         opened = Array(repeating: false, count: configuration.connections)
+        parsers = Array(repeating: NatsProtocolParser(), count: configuration.connections)
+        var greeting = NatsRequestWriter.connect
+        NatsRequestWriter.appendSubscribe(subject: "bench.0", sid: 1, to: &greeting)
+        greeting += NatsRequestWriter.ping
+        self.greeting = greeting
     }
 
-    /// Sets up, ramps, holds for the configured duration and reports.
-    func run() throws(BenchError) -> BenchReport {
-        try CollectionSetup(index: configuration.index, collection: configuration.collection).run(url: configuration.url)
+    /// Ramps, holds for the configured duration and reports.
+    public func run() throws(BenchError) -> BenchReport {
         let rssBefore = configuration.serverPID.flatMap(ServerMemory.residentKilobytes(pid:))
         let pool = try ConnectionPool(url: configuration.url)
         let start = MonotonicClock.now()
         var progress = ProgressLine(start: start)
-        while !(ramp.isComplete && subscribed + subscribeFailures >= pool.openCount) {
+        while !(ramp.isComplete && subscribed + serverErrors >= pool.openCount) {
             try ramp.fill(pool) { _ in }
             try pool.poll(timeoutMilliseconds: 10, delegate: self)
             progress.update(now: MonotonicClock.now(), count: handshakes, label: "handshakes",
@@ -54,6 +50,7 @@ final class ConnectionsScenario: ConnectionPoolDelegate {
         pool.closeAll()
 
         var parameters = [
+            "server": "nats-server",
             "connections": String(configuration.connections), "hold": "\(configuration.durationSeconds) s",
             "ramp concurrency": String(configuration.rampConcurrency),
         ]
@@ -63,7 +60,7 @@ final class ConnectionsScenario: ConnectionPoolDelegate {
         report.add("handshakes/s", Double(handshakes) / rampSeconds)
         report.add("ramp time", rampSeconds, unit: "s")
         report.add("subscribed", subscribed)
-        report.add("subscribe failures", subscribeFailures)
+        report.add("server errors", serverErrors)
         report.add("connections failed", failedConnections)
         report.add("survivors", survivors)
         if let rssBefore, let rssAfter {
@@ -71,7 +68,7 @@ final class ConnectionsScenario: ConnectionPoolDelegate {
             report.add("server RSS after", rssAfter, unit: "kB")
             report.add("server bytes per connection", Double(rssAfter - rssBefore) * 1024 / Double(max(survivors, 1)))
         }
-        if let lastFailure, failedConnections + subscribeFailures > 0 {
+        if let lastFailure, failedConnections + serverErrors > 0 {
             StandardError.write("last failure: \(lastFailure)\n")
         }
         return report
@@ -81,20 +78,24 @@ final class ConnectionsScenario: ConnectionPoolDelegate {
         opened[id] = true
         handshakes += 1
         ramp.didSettle()
-        pool.sendText(id, KuzzleRequestWriter.request(
-            ["controller": "\"realtime\"", "action": "\"subscribe\"",
-             "index": KuzzleRequestWriter.quoted(configuration.index),
-             "collection": KuzzleRequestWriter.quoted(configuration.collection), "body": "{}"],
-            requestID: "subscribe"))
+        pool.sendText(id, greeting)
     }
 
     func connection(_ id: Int, didReceive payload: UnsafeRawBufferPointer, pool: ConnectionPool) {
-        guard KuzzleFrameScanner.string(KuzzleFrameScanner.room, in: payload, equals: "subscribe") else { return }
-        if KuzzleFrameScanner.integer(KuzzleFrameScanner.status, in: payload) == 200 {
-            subscribed += 1
-        } else {
-            subscribeFailures += 1
-            lastFailure = String(decoding: payload, as: UTF8.self)
+        do throws(NatsProtocolError) {
+            try parsers[id].receive(payload) { operation in
+                switch operation {
+                case .pong: subscribed += 1
+                case .ping: pool.sendText(id, NatsRequestWriter.pong)
+                case .error(let text):
+                    serverErrors += 1
+                    lastFailure = "-ERR \(text)"
+                case .info, .ok, .message: break
+                }
+            }
+        } catch {
+            serverErrors += 1
+            lastFailure = "\(error)"
         }
     }
 

@@ -1,3 +1,5 @@
+internal import CHeraldBenchSys
+
 /// Finds the few fields the benchmark needs in a Kuzzle JSON frame by byte search, without parsing it.
 ///
 /// It looks for the first occurrence of `"key":` (optional spaces after the colon). That is sound for the
@@ -83,7 +85,7 @@ struct KuzzleFrameScanner {
     private static func valueStart(_ key: Key, in frame: UnsafeRawBufferPointer) -> Int? {
         guard let base = frame.baseAddress, frame.count >= key.pattern.count else { return nil }
         let found = key.pattern.withUnsafeBytes { pattern in
-            GlibcExtras.memmem(base, frame.count, pattern.baseAddress, pattern.count)
+            chb_memmem(base, frame.count, pattern.baseAddress, pattern.count)
         }
         guard let found else { return nil }
         var index = base.distance(to: UnsafeRawPointer(found)) + key.pattern.count

@@ -2,19 +2,34 @@ import Glibc
 
 /// `upsert`: C connections each keeping W `document:upsert` requests in flight; measures throughput and
 /// request latency.
-final class UpsertScenario: ConnectionPoolDelegate {
+public final class UpsertScenario: ConnectionPoolDelegate {
     /// What to run.
-    struct Configuration {
-        var url: WebSocketURL
-        var index: String
-        var collection: String
-        var durationSeconds: Double
-        var connections: Int
-        var window: Int
+    public struct Configuration: Sendable {
+        public var url: WebSocketURL
+        public var index: String
+        public var collection: String
+        public var durationSeconds: Double
+        public var connections: Int
+        public var window: Int
         /// Draw ids from this many hot ids; 0 gives every request a new id.
-        var hotIDs: Int
-        var payloadBytes: Int
-        var rampConcurrency: Int
+        public var hotIDs: Int
+        public var payloadBytes: Int
+        public var rampConcurrency: Int
+
+        public init(
+            url: WebSocketURL, index: String, collection: String, durationSeconds: Double, connections: Int,
+            window: Int, hotIDs: Int, payloadBytes: Int, rampConcurrency: Int
+        ) {
+            self.url = url
+            self.index = index
+            self.collection = collection
+            self.durationSeconds = durationSeconds
+            self.connections = connections
+            self.window = window
+            self.hotIDs = hotIDs
+            self.payloadBytes = payloadBytes
+            self.rampConcurrency = rampConcurrency
+        }
     }
 
     private let configuration: Configuration
@@ -36,7 +51,7 @@ final class UpsertScenario: ConnectionPoolDelegate {
     private var lastFailure: String?
     private var latency = LatencyRecorder()
 
-    init(_ configuration: Configuration) {
+    public init(_ configuration: Configuration) {
         self.configuration = configuration
         writer = KuzzleRequestWriter(index: configuration.index, collection: configuration.collection)
         padding = Array(",\"pad\":\"\(String(repeating: "x", count: configuration.payloadBytes))\"".utf8)
@@ -47,7 +62,7 @@ final class UpsertScenario: ConnectionPoolDelegate {
     }
 
     /// Sets up the collection, opens the connections, runs for the configured duration and reports.
-    func run() throws(BenchError) -> BenchReport {
+    public func run() throws(BenchError) -> BenchReport {
         try CollectionSetup(index: configuration.index, collection: configuration.collection).run(url: configuration.url)
         let pool = try ConnectionPool(url: configuration.url)
         while !ramp.isComplete {

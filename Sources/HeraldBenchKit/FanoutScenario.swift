@@ -2,22 +2,39 @@ import Glibc
 
 /// `fanout`: S subscribers spread over R rooms, P publishers upserting documents that carry their send
 /// time; measures deliveries per second, loss and delivery latency.
-final class FanoutScenario: ConnectionPoolDelegate {
+public final class FanoutScenario: ConnectionPoolDelegate {
     /// What to run.
-    struct Configuration {
-        var url: WebSocketURL
-        var index: String
-        var collection: String
-        var durationSeconds: Double
-        var subscribers: Int
-        var rooms: Int
-        var publishers: Int
+    public struct Configuration: Sendable {
+        public var url: WebSocketURL
+        public var index: String
+        public var collection: String
+        public var durationSeconds: Double
+        public var subscribers: Int
+        public var rooms: Int
+        public var publishers: Int
         /// Notifications per second over all publishers; 0 means as fast as the window allows.
-        var rate: Double
+        public var rate: Double
         /// In-flight upserts per publisher at maximum rate.
-        var window: Int
-        var rampConcurrency: Int
-        var drainSeconds: Double
+        public var window: Int
+        public var rampConcurrency: Int
+        public var drainSeconds: Double
+
+        public init(
+            url: WebSocketURL, index: String, collection: String, durationSeconds: Double, subscribers: Int,
+            rooms: Int, publishers: Int, rate: Double, window: Int, rampConcurrency: Int, drainSeconds: Double
+        ) {
+            self.url = url
+            self.index = index
+            self.collection = collection
+            self.durationSeconds = durationSeconds
+            self.subscribers = subscribers
+            self.rooms = rooms
+            self.publishers = publishers
+            self.rate = rate
+            self.window = window
+            self.rampConcurrency = rampConcurrency
+            self.drainSeconds = drainSeconds
+        }
     }
 
     private enum Role {
@@ -45,17 +62,18 @@ final class FanoutScenario: ConnectionPoolDelegate {
     private var errors = 0
     private var expected = 0
     private var delivered = 0
+    private var notificationBytes = 0
     private var unexpected = 0
     private var latency = LatencyRecorder()
 
-    init(_ configuration: Configuration) {
+    public init(_ configuration: Configuration) {
         self.configuration = configuration
         writer = KuzzleRequestWriter(index: configuration.index, collection: configuration.collection)
         subscribedPerRoom = Array(repeating: 0, count: configuration.rooms)
     }
 
     /// Sets up, subscribes, publishes for the configured duration, drains and reports.
-    func run() throws(BenchError) -> BenchReport {
+    public func run() throws(BenchError) -> BenchReport {
         try CollectionSetup(index: configuration.index, collection: configuration.collection).run(url: configuration.url)
         let pool = try ConnectionPool(url: configuration.url)
 
@@ -119,6 +137,7 @@ final class FanoutScenario: ConnectionPoolDelegate {
         report.add("notifications expected", expected)
         report.add("notifications received", delivered)
         report.add("notifications lost", max(0, expected - delivered))
+        report.add("notification bytes", delivered == 0 ? 0 : notificationBytes / delivered, unit: "B")
         report.add("unexpected frames", unexpected)
         report.add("subscribed", subscribeAnswers)
         report.add("subscribe failures", subscribeFailures)
@@ -152,6 +171,7 @@ final class FanoutScenario: ConnectionPoolDelegate {
             if let sentAt = KuzzleFrameScanner.integer(KuzzleFrameScanner.timestamp, in: payload),
                KuzzleFrameScanner.string(KuzzleFrameScanner.type, in: payload, equals: "document") {
                 delivered += 1
+                notificationBytes += payload.count
                 latency.record(nanoseconds: MonotonicClock.now() &- UInt64(truncatingIfNeeded: sentAt))
             } else if KuzzleFrameScanner.string(KuzzleFrameScanner.room, in: payload, equals: "subscribe") {
                 if KuzzleFrameScanner.integer(KuzzleFrameScanner.status, in: payload) == 200 {

@@ -1,14 +1,14 @@
 /// A `ws://host:port/path` address (TLS is not supported).
-struct WebSocketURL: Equatable {
-    let host: String
-    let port: UInt16
-    let path: String
+public struct WebSocketURL: Equatable, Sendable {
+    public let host: String
+    public let port: UInt16
+    public let path: String
 
     /// The `Host` header value.
     var hostHeader: String { port == 80 ? host : "\(host):\(port)" }
 
     /// Parses `text`; `nil` unless it is a `ws://` URL with a valid port.
-    init?(_ text: String) {
+    public init?(_ text: String) {
         guard text.hasPrefix("ws://") else { return nil }
         let rest = text.dropFirst(5)
         let authority = rest.prefix { $0 != "/" }
@@ -37,7 +37,7 @@ struct WebSocketURL: Equatable {
 }
 
 extension WebSocketURL: CustomStringConvertible {
-    var description: String {
+    public var description: String {
         let hostPart = host.contains(":") ? "[\(host)]" : host
         return "ws://\(hostPart):\(port)\(path)"
     }

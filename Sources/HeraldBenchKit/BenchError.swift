@@ -1,10 +1,10 @@
 import Glibc
 
 /// A failure that stops a benchmark run, with a message for the operator.
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
+public struct BenchError: Error, CustomStringConvertible {
+    public let description: String
 
-    init(_ description: String) {
+    public init(_ description: String) {
         self.description = description
     }
 

@@ -1,30 +1,30 @@
 import Foundation
 
 /// Latency percentiles in microseconds.
-struct LatencySummary: Encodable {
-    let count: Int
-    let p50: UInt64
-    let p90: UInt64
-    let p99: UInt64
-    let p999: UInt64
-    let max: UInt64
-    let mean: Double
+public struct LatencySummary: Encodable, Sendable {
+    public let count: Int
+    public let p50: UInt64
+    public let p90: UInt64
+    public let p99: UInt64
+    public let p999: UInt64
+    public let max: UInt64
+    public let mean: Double
 }
 
 /// The result of one run: printed as a table and optionally written as JSON.
-struct BenchReport: Encodable {
+public struct BenchReport: Encodable, Sendable {
     /// One named number, in the order added.
-    struct Metric: Encodable {
-        let name: String
-        let value: Double
-        let unit: String
+    public struct Metric: Encodable, Sendable {
+        public let name: String
+        public let value: Double
+        public let unit: String
     }
 
-    let scenario: String
-    let url: String
-    let parameters: [String: String]
-    private(set) var metrics: [Metric] = []
-    var latency: LatencySummary?
+    public let scenario: String
+    public let url: String
+    public let parameters: [String: String]
+    public private(set) var metrics: [Metric] = []
+    public var latency: LatencySummary?
 
     init(scenario: String, url: String, parameters: [String: String]) {
         self.scenario = scenario
@@ -42,8 +42,13 @@ struct BenchReport: Encodable {
         add(name, Double(value), unit: unit)
     }
 
+    /// The value of the metric called `name`, if the report has one.
+    public func metric(_ name: String) -> Double? {
+        metrics.first { $0.name == name }?.value
+    }
+
     /// The human-readable table.
-    var table: String {
+    public var table: String {
         var rows: [(String, String)] = [("scenario", scenario), ("url", url)]
         rows += parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         rows += metrics.map { ($0.name, Self.format($0.value) + ($0.unit.isEmpty ? "" : " " + $0.unit)) }
@@ -61,13 +66,13 @@ struct BenchReport: Encodable {
     }
 
     /// Writes the report as JSON to `path`.
-    func writeJSON(to path: String) throws {
+    public func writeJSON(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(self).write(to: URL(fileURLWithPath: path))
     }
 
-    private static func format(_ value: Double) -> String {
+    static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
         return String(format: "%.2f", value)
     }
