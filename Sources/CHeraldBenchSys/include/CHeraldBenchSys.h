@@ -2,14 +2,14 @@
 #ifndef CHERALDBENCHSYS_H
 #define CHERALDBENCHSYS_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
-
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
+
+// Declared here rather than through _GNU_SOURCE: that macro changes the system headers' types
+// and clashes with the modules (Dispatch, Glibc) that include them without it.
+extern void *memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
 /// Size of one `struct epoll_event` (packed to 12 bytes on x86_64, 16 elsewhere).
 static inline size_t chb_epoll_event_size(void) {
