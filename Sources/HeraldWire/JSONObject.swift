@@ -70,7 +70,9 @@ public struct JSONObject: Sendable {
     /// The position of `key`, or `nil`.
     public func position(of key: String) -> Int? {
         if let index { return index[key] }
-        return keys.firstIndex(of: key)
+        // Comparing lengths first (O(1) for native strings) skips most full string comparisons.
+        let length = key.utf8.count
+        return keys.firstIndex { $0.utf8.count == length && $0 == key }
     }
 
     /// The value for `key`; setting `nil` removes the key.
