@@ -47,6 +47,7 @@ final class CollectionIndex {
     private var roomStamps: [UInt32] = []
     private var touched: [Int32] = []
     private var matchedConditions: [Int32] = []
+    private var candidateConditions: [Int32] = []
 
     /// Number of stored rooms.
     var roomCount: Int { roomSlots.count }
@@ -90,12 +91,14 @@ final class CollectionIndex {
         touched.removeAll(keepingCapacity: true)
         let paths = document.paths
         let values = document.values
+        candidateConditions.removeAll(keepingCapacity: true)
         for position in paths.indices {
             guard let field = fields[paths[position]] else { continue }
             matchedConditions.removeAll(keepingCapacity: true)
-            field.collect(values[position], into: &matchedConditions)
+            field.collect(values[position], into: &matchedConditions, candidates: &candidateConditions)
             for condition in matchedConditions { conditionMatched(condition) }
         }
+        if !candidateConditions.isEmpty { checkCandidates(document) }
         var result: [String] = []
         for subfilter in touched {
             let index = Int(subfilter)
@@ -110,6 +113,17 @@ final class CollectionIndex {
             emit(subfilters[index]!.rooms, into: &result)
         }
         return result
+    }
+
+    /// Decides the `match` conditions whose anchor field matched, against the whole document.
+    private func checkCandidates(_ document: DocumentFields) {
+        let lookup = document.lookup()
+        for condition in candidateConditions where conditionStamps[Int(condition)] != generation {
+            guard case .match(let pattern)? = conditions[Int(condition)]?.condition, pattern.matches(lookup) else {
+                continue
+            }
+            conditionMatched(condition)
+        }
     }
 
     private func advanceGeneration() {
