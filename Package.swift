@@ -49,7 +49,9 @@ let package = Package(
                 "HeraldCore", "HeraldTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The browser test page served at `/`.
+            resources: [.copy("Page")]
         ),
         .executableTarget(
             name: "herald-bench",

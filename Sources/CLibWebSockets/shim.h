@@ -3,12 +3,48 @@
 
 #include <libwebsockets.h>
 #include <ev.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 /// Bytes of headroom `lws_write` needs in front of every payload (`LWS_PRE` is a macro Swift cannot import).
 static const size_t herald_lws_pre = LWS_PRE;
 
 /// `lws_write` mode that sends bytes as they are (`LWS_WRITE_RAW` is a macro alias Swift cannot import).
 static const enum lws_write_protocol herald_lws_write_raw = LWS_WRITE_RAW;
+
+/// Milliseconds since the kernel last received data on a TCP socket (any WebSocket frame,
+/// control frames included), or -1 when it cannot tell.
+static inline long herald_ms_since_last_receive(int fd) {
+    struct tcp_info info;
+    socklen_t length = sizeof(info);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return -1;
+    return (long)info.tcpi_last_data_recv;
+}
+
+/// Starts a repeating libev timer (`ev_timer_init` is a macro).
+static inline void herald_start_repeating_timer(struct ev_loop *loop, ev_timer *timer, double seconds,
+                                                void (*callback)(struct ev_loop *, ev_timer *, int)) {
+    ev_timer_init(timer, callback, seconds, seconds);
+    ev_timer_start(loop, timer);
+}
+
+/// Starts a libev prepare watcher, run just before the loop blocks (`ev_prepare_init` is a macro).
+static inline void herald_start_prepare(struct ev_loop *loop, ev_prepare *watcher,
+                                        void (*callback)(struct ev_loop *, ev_prepare *, int)) {
+    ev_prepare_init(watcher, callback);
+    ev_prepare_start(loop, watcher);
+}
+
+/// Stops a libev prepare watcher.
+static inline void herald_stop_prepare(struct ev_loop *loop, ev_prepare *watcher) {
+    ev_prepare_stop(loop, watcher);
+}
+
+/// Stops a libev timer (`ev_timer_stop` takes the loop through a macro-friendly signature).
+static inline void herald_stop_timer(struct ev_loop *loop, ev_timer *timer) {
+    ev_timer_stop(loop, timer);
+}
 
 /// Breaks every `ev_run` of `loop` once `seconds` have passed (`ev_timer_init` is a macro).
 static void herald_break_loop(struct ev_loop *loop, ev_timer *timer, int revents) {

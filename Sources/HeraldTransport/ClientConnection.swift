@@ -13,10 +13,18 @@ final class ClientConnection {
     /// Pieces of a message that arrived over several callbacks.
     var partialMessage: [UInt8] = []
     var writableRequested = false
+    /// `false` once libwebsockets reported the connection closed; `wsi` is then invalid.
+    var isOpen = true
+    /// Listed for the flush at the end of the current loop iteration.
+    var flushPending = false
+    /// Monotonic time (ns) of the last inbound message, or of the last time the kernel showed
+    /// other inbound traffic (control frames).
+    var lastInbound: UInt64
     var closeRequest: CloseRequest?
 
-    init(number: ConnectionNumber, wsi: OpaquePointer) {
+    init(number: ConnectionNumber, wsi: OpaquePointer, now: UInt64) {
         self.number = number
         self.wsi = wsi
+        self.lastInbound = now
     }
 }

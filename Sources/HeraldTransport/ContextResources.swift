@@ -10,7 +10,6 @@ final class ContextResources {
 
     let interface: UnsafeMutablePointer<CChar>
     let protocols: UnsafeMutablePointer<lws_protocols>
-    let retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>
     private let names: [UnsafeMutablePointer<CChar>]
 
     init(configuration: WebSocketServerConfiguration) {
@@ -26,12 +25,6 @@ final class ContextResources {
             (protocols + index).initialize(to: entry)
         }
         (protocols + names.count).initialize(to: lws_protocols())
-        retryPolicy = .allocate(capacity: 1)
-        var policy = lws_retry_bo_t()
-        let idle = UInt16(clamping: max(1, configuration.idleTimeoutSeconds))
-        policy.secs_since_valid_ping = idle
-        policy.secs_since_valid_hangup = idle &+ min(10, UInt16.max - idle)
-        retryPolicy.initialize(to: policy)
     }
 
     /// Frees everything; only after `lws_context_destroy`.
@@ -39,6 +32,5 @@ final class ContextResources {
         free(interface)
         names.forEach { free($0) }
         protocols.deallocate()
-        retryPolicy.deallocate()
     }
 }

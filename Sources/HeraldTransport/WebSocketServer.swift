@@ -26,6 +26,12 @@ public final class WebSocketServer {
     private var foreignLoops: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     /// Ends the loop if connections are slow to close during a shutdown.
     private let shutdownTimer = UnsafeMutablePointer<ev_timer>.allocate(capacity: 1)
+    /// Flushes the connections written to during a loop iteration, before the loop blocks.
+    private let flushWatcher = UnsafeMutablePointer<ev_prepare>.allocate(capacity: 1)
+    /// Connections with messages queued during the current loop iteration.
+    private var pendingFlush: [ClientConnection] = []
+    /// Closes idle connections once a second.
+    private let idleTimer = UnsafeMutablePointer<ev_timer>.allocate(capacity: 1)
     private var connections: [ConnectionNumber: ClientConnection] = [:]
     private var nextNumber: ConnectionNumber = 1
     private var shuttingDown = false
@@ -47,6 +53,8 @@ public final class WebSocketServer {
         ev_loop_destroy(loop)
         foreignLoops.deallocate()
         shutdownTimer.deallocate()
+        idleTimer.deallocate()
+        flushWatcher.deallocate()
         resources.release()
         writeBuffer.release()
     }
@@ -65,7 +73,6 @@ public final class WebSocketServer {
         info.port = Int32(configuration.port)
         info.iface = UnsafePointer(resources.interface)
         info.protocols = UnsafePointer(resources.protocols)
-        info.retry_and_idle_policy = UnsafePointer(resources.retryPolicy)
         info.pt_serv_buf_size = 64 * 1024
         info.count_threads = 1
         info.user = Unmanaged.passUnretained(self).toOpaque()
@@ -77,6 +84,9 @@ public final class WebSocketServer {
             throw StartError(description: "cannot listen on \(configuration.host):\(configuration.port)")
         }
         context = created
+        ev_set_userdata(loop, Unmanaged.passUnretained(self).toOpaque())
+        herald_start_repeating_timer(loop, idleTimer, 1.0, heraldIdleSweep)
+        herald_start_prepare(loop, flushWatcher, heraldFlush)
         boundPort = Self.listeningPort(of: created) ?? configuration.port
         control.attach(context: created)
     }
@@ -88,6 +98,8 @@ public final class WebSocketServer {
     public func run() {
         guard let context else { return }
         ev_run(loop, 0)
+        herald_stop_timer(loop, idleTimer)
+        herald_stop_prepare(loop, flushWatcher)
         control.detach()
         lws_context_destroy(context)
         self.context = nil
@@ -108,8 +120,38 @@ public final class WebSocketServer {
             logger.warning("closing slow consumer", metadata: ["connection": "\(number)"])
             connection.outbound.removeAll()
             connection.closeRequest = .init(status: 1011, reason: "too much backpressure: client is too slow")
+            requestWritable(connection)
+            return
         }
-        requestWritable(connection)
+        if !connection.flushPending {
+            connection.flushPending = true
+            pendingFlush.append(connection)
+        }
+    }
+
+    /// Writes what every connection queued during this loop iteration, merging its messages into
+    /// as few socket writes as possible. A connection whose socket does not take everything is
+    /// left to `LWS_CALLBACK_SERVER_WRITEABLE`.
+    func flushPendingWrites() {
+        guard !pendingFlush.isEmpty else { return }
+        let connections = pendingFlush
+        pendingFlush.removeAll(keepingCapacity: true)
+        for connection in connections {
+            connection.flushPending = false
+            guard connection.isOpen, connection.closeRequest == nil, !connection.writableRequested else { continue }
+            while !connection.outbound.isEmpty {
+                if lws_partial_buffered(connection.wsi) != 0 {
+                    requestWritable(connection)
+                    break
+                }
+                if !writeBatch(to: connection) {
+                    connection.outbound.removeAll()
+                    connection.closeRequest = .init(status: 1011, reason: "write failed")
+                    requestWritable(connection)
+                    break
+                }
+            }
+        }
     }
 
     /// Closes a connection with a status code once its pending writes turn.
@@ -159,13 +201,14 @@ public final class WebSocketServer {
         let number = nextNumber
         nextNumber += 1
         session.storeBytes(of: number, as: ConnectionNumber.self)
-        connections[number] = ClientConnection(number: number, wsi: wsi)
+        connections[number] = ClientConnection(number: number, wsi: wsi, now: MonotonicClock.nanoseconds())
         delegate?.connectionOpened(number)
         return 0
     }
 
     private func received(on connection: ClientConnection, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
         if connection.closeRequest != nil { return 0 }
+        connection.lastInbound = MonotonicClock.nanoseconds()
         let remaining = Int(lws_remaining_packet_payload(connection.wsi))
         if connection.partialMessage.count + length + remaining > configuration.maxMessageBytes {
             logger.notice("closing connection: message too large", metadata: ["connection": "\(connection.number)"])
@@ -187,6 +230,26 @@ public final class WebSocketServer {
         return 0
     }
 
+    /// Closes connections with no inbound traffic for the idle timeout. Messages are tracked
+    /// here; control frames (the SDK's pings) only show in the kernel's last-receive time, read
+    /// for the connections that look idle.
+    func sweepIdleConnections() {
+        let now = MonotonicClock.nanoseconds()
+        let timeout = UInt64(configuration.idleTimeoutSeconds) * 1_000_000_000
+        for connection in connections.values where connection.closeRequest == nil {
+            guard now &- connection.lastInbound > timeout else { continue }
+            let quietMilliseconds = herald_ms_since_last_receive(lws_get_socket_fd(connection.wsi))
+            if quietMilliseconds >= 0, UInt64(quietMilliseconds) * 1_000_000 < timeout {
+                connection.lastInbound = now &- UInt64(quietMilliseconds) * 1_000_000
+                continue
+            }
+            logger.debug("closing idle connection", metadata: ["connection": "\(connection.number)"])
+            connection.outbound.removeAll()
+            connection.closeRequest = .init(status: 1000, reason: "idle timeout")
+            requestWritable(connection)
+        }
+    }
+
     private func writeQueued(to connection: ClientConnection) -> Int32 {
         connection.writableRequested = false
         if let close = connection.closeRequest {
@@ -194,17 +257,22 @@ public final class WebSocketServer {
             return -1
         }
         guard !connection.outbound.isEmpty else { return 0 }
-        let batch = writeBuffer.fill(
-            from: connection.outbound, maxFrames: configuration.maxFramesPerWrite,
-            maxBytes: configuration.maxBytesPerWrite)
-        connection.outbound.removeFirst(batch.frames)
-        let written = lws_write(connection.wsi, batch.start, batch.bytes, herald_lws_write_raw)
-        if written < 0 { return -1 }
+        if !writeBatch(to: connection) { return -1 }
         if !connection.outbound.isEmpty { requestWritable(connection) }
         return 0
     }
 
+    /// Sends the next batch of queued messages in one raw write; `false` when the write failed.
+    private func writeBatch(to connection: ClientConnection) -> Bool {
+        let batch = writeBuffer.fill(
+            from: connection.outbound, maxFrames: configuration.maxFramesPerWrite,
+            maxBytes: configuration.maxBytesPerWrite)
+        connection.outbound.removeFirst(batch.frames)
+        return lws_write(connection.wsi, batch.start, batch.bytes, herald_lws_write_raw) >= 0
+    }
+
     private func closed(_ connection: ClientConnection) {
+        connection.isOpen = false
         connections[connection.number] = nil
         delegate?.connectionClosed(connection.number)
         if shuttingDown && connections.isEmpty { stopLoop() }
@@ -255,4 +323,16 @@ func heraldServerCallback(
     }
     let server = Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue()
     return server.handle(wsi: wsi, reason: reason, session: session, input: input, length: length)
+}
+
+/// The libev timer callback that runs the idle sweep of the server owning the loop.
+func heraldIdleSweep(_ loop: OpaquePointer?, _ timer: UnsafeMutablePointer<ev_timer>?, _ events: Int32) {
+    guard let loop, let owner = ev_userdata(loop) else { return }
+    Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().sweepIdleConnections()
+}
+
+/// The libev prepare callback: flushes the writes queued during the loop iteration.
+func heraldFlush(_ loop: OpaquePointer?, _ watcher: UnsafeMutablePointer<ev_prepare>?, _ events: Int32) {
+    guard let loop, let owner = ev_userdata(loop) else { return }
+    Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().flushPendingWrites()
 }

@@ -34,6 +34,9 @@ struct HeraldCommand: ParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(help: "Serve the files of this folder over HTTP instead of the built-in test page.")
+    var staticDir: String?
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown log level '\(logLevel)'")
@@ -54,6 +57,16 @@ struct HeraldCommand: ParsableCommand {
         }
         let logger = Logger(label: "herald")
         FileDescriptorLimit.raiseToMaximum()
+        let site: StaticSite
+        do {
+            guard let directory = staticDir ?? BuiltInPage.directory else {
+                throw StaticSite.LoadError(description: "the built-in page is missing: pass --static-dir")
+            }
+            site = try StaticSite(directory: directory)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode.failure
+        }
 
         let server = WebSocketServer(
             configuration: WebSocketServerConfiguration(
@@ -62,7 +75,7 @@ struct HeraldCommand: ParsableCommand {
             logger: logger)
         var gatewayConfiguration = GatewayConfiguration(maxFilterConditions: maxFilterConditions)
         if let nodeId { gatewayConfiguration.nodeID = nodeId }
-        let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, logger: logger)
+        let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, site: site, logger: logger)
         server.delegate = bridge
         do {
             try server.start()
