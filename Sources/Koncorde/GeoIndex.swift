@@ -83,9 +83,10 @@ struct GeoIndex {
         let (minColumn, minRow) = cell(lat: envelope.bottom, lon: envelope.left, level: level)
         let (maxColumn, maxRow) = cell(lat: envelope.top, lon: envelope.right, level: level)
         var keys: [UInt64] = []
+        keys.reserveCapacity((maxRow - minRow + 1) * (maxColumn - minColumn + 1))
         for row in minRow...maxRow {
             for column in minColumn...maxColumn {
-                keys.append(UInt64(row) << 32 | UInt64(column))
+                keys.append(packed(row: row, column: column))
             }
         }
         return keys
@@ -95,7 +96,13 @@ struct GeoIndex {
     private static func key(lat: Double, lon: Double, level: Int) -> UInt64 {
         if level == 0 { return 0 }
         let (column, row) = cell(lat: lat, lon: lon, level: level)
-        return UInt64(row) << 32 | UInt64(column)
+        return packed(row: row, column: column)
+    }
+
+    /// One number per cell of a level: the row in the high 32 bits, the column in the low ones.
+    @inline(__always)
+    private static func packed(row: Int, column: Int) -> UInt64 {
+        UInt64(truncatingIfNeeded: row) &* 0x1_0000_0000 &+ UInt64(truncatingIfNeeded: column)
     }
 
     /// The cell holding a coordinate; coordinates outside the world fall in the border cells, which

@@ -25,8 +25,8 @@ enum GeoStandardizer {
                 sides.append(number + 0)
             }
             box = GeoBox(top: sides[0], left: sides[1], bottom: sides[2], right: sides[3])
-        } else if let topLeft = corners["topLeft"], isTruthy(topLeft), let bottomRight = corners["bottomRight"],
-            isTruthy(bottomRight), let first = GeoPoint.parse(topLeft), let second = GeoPoint.parse(bottomRight)
+        } else if let topLeft = corners["topLeft"], Standardizer.isTruthy(topLeft), let bottomRight = corners["bottomRight"],
+            Standardizer.isTruthy(bottomRight), let first = GeoPoint.parse(topLeft), let second = GeoPoint.parse(bottomRight)
         {
             box = GeoBox(top: first.lat, left: first.lon, bottom: second.lat, right: second.lon)
         }
@@ -95,17 +95,6 @@ enum GeoStandardizer {
         switch value {
         case .string, .int, .double: return true
         default: return false
-        }
-    }
-
-    private static func isTruthy(_ value: JSONValue) -> Bool {
-        switch value {
-        case .null: return false
-        case .bool(let bool): return bool
-        case .int(let int): return int != 0
-        case .double(let double): return double != 0 && !double.isNaN
-        case .string(let string): return !string.isEmpty
-        case .array, .object: return true
         }
     }
 }

@@ -283,7 +283,7 @@ struct Standardizer {
     }
 
     /// JavaScript truthiness of a JSON value.
-    private static func isTruthy(_ value: JSONValue) -> Bool {
+    static func isTruthy(_ value: JSONValue) -> Bool {
         switch value {
         case .null: return false
         case .bool(let bool): return bool

@@ -14,8 +14,12 @@ struct BenchmarkTests {
     static let optimized = true
     #endif
 
-    /// Resident memory of this process: the second number of `/proc/self/statm`, in pages.
+    /// Resident memory of this process: the second number of `/proc/self/statm`, in pages. Memory
+    /// freed by earlier tests is first handed back (glibc's `malloc_trim`), so that new allocations
+    /// do not hide in it.
     private static func residentBytes() -> Int {
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let symbol = dlsym(nil, "malloc_trim") { _ = unsafeBitCast(symbol, to: Trim.self)(0) }
         let descriptor = open("/proc/self/statm", O_RDONLY)
         guard descriptor >= 0 else { return 0 }
         defer { close(descriptor) }

@@ -81,6 +81,7 @@ struct GeoOperatorTests {
         Case(name: "distance in meters with comma", filter: circle("array", nimes, "46 400,5 m"), expected: true),
         Case(name: "distance just short", filter: circle("array", nimes, "46 300 m"), expected: false),
         Case(name: "distance center as geohash", filter: circle("array", "spg17hnzm", "50km"), expected: true),
+        Case(name: "distance in hundreds of miles", filter: circle("array", "spg17hnzm", "500 miles"), expected: true),
         Case(name: "distance center as object", filter: circle("array", ["lat": 43.8367, "lon": 4.3601], "50km"),
              expected: true),
         Case(name: "distance on text point", filter: circle("text", "43.8367, 4.3601", "50 kilometers"),
