@@ -24,6 +24,9 @@ struct MatchCommand: ParsableCommand {
     @Option(help: "Upserts in flight per upserting connection.")
     var window = 16
 
+    @Option(help: "Share of upserts that match a room (the others match none), from 0 to 1.")
+    var hits = 1.0
+
     @Option(help: "Seconds to wait after each run for outstanding answers and notifications.")
     var drain = 5.0
 
@@ -32,6 +35,7 @@ struct MatchCommand: ParsableCommand {
             throw ValidationError("--rooms, --subscribers, --clients and --window must be positive")
         }
         guard drain >= 0 else { throw ValidationError("--drain must be >= 0") }
+        guard (0...1).contains(hits) else { throw ValidationError("--hits must be between 0 and 1") }
     }
 
     func run() throws {
@@ -39,7 +43,7 @@ struct MatchCommand: ParsableCommand {
         let scenario = MatchScenario(.init(
             url: try common.webSocketURL(), index: common.index, collection: common.collection,
             durationSeconds: common.duration, rooms: rooms, kind: kind, subscribers: subscribers, clients: clients,
-            window: window, rampConcurrency: common.rampConcurrency, drainSeconds: drain))
+            window: window, hits: hits, rampConcurrency: common.rampConcurrency, drainSeconds: drain))
         try common.emit(try scenario.run())
     }
 }

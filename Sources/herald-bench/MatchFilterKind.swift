@@ -28,4 +28,9 @@ enum MatchFilterKind: String, CaseIterable, ExpressibleByArgument {
     func value(room: Int) -> Int {
         self == .range ? room * 10 + 5 : room
     }
+
+    /// A value of field `v` that no room matches.
+    func missingValue(room: Int) -> Int {
+        -1 - room
+    }
 }

@@ -1,6 +1,7 @@
 /// `match`: C connections upsert documents as fast as their window allows, first with no room at
 /// all, then with R rooms (one filter each, spread over S subscriber connections) so that every
-/// upsert notifies exactly one of them. Reports both runs side by side: the cost of matching.
+/// upsert notifies exactly one of them (or, with `hits` below 1, that share of the upserts while the
+/// others match no room). Reports both runs side by side: the cost of matching and notifying.
 final class MatchScenario: ConnectionPoolDelegate {
     /// What to run.
     struct Configuration {
@@ -13,6 +14,8 @@ final class MatchScenario: ConnectionPoolDelegate {
         var subscribers: Int
         var clients: Int
         var window: Int
+        /// Share of upserts written to match a room.
+        var hits: Double
         var rampConcurrency: Int
         var drainSeconds: Double
     }
@@ -86,7 +89,7 @@ final class MatchScenario: ConnectionPoolDelegate {
         var report = BenchReport(scenario: "match", url: "\(configuration.url)", parameters: [
             "rooms": String(configuration.rooms), "kind": configuration.kind.rawValue,
             "subscribers": String(configuration.subscribers), "clients": String(configuration.clients),
-            "window": String(configuration.window), "duration": "\(configuration.durationSeconds) s per run",
+            "window": String(configuration.window), "hits": "\(configuration.hits)", "duration": "\(configuration.durationSeconds) s per run",
         ])
         report.add("upserts/s, no rooms", withoutRooms.upsertsPerSecond)
         report.add("upserts/s, \(configuration.rooms) rooms", withRooms.upsertsPerSecond)
@@ -221,7 +224,7 @@ final class MatchScenario: ConnectionPoolDelegate {
             inFlightByConnection[id] -= 1
             upsertLatency.record(nanoseconds: MonotonicClock.now() &- sendTimes[requestID])
             if KuzzleFrameScanner.integer(KuzzleFrameScanner.status, in: payload) == 200 {
-                if roomsLive { expected += 1 }
+                if roomsLive && isHit(requestID) { expected += 1 }
             } else {
                 errors += 1
                 lastFailure = String(decoding: payload, as: UTF8.self)
@@ -238,21 +241,30 @@ final class MatchScenario: ConnectionPoolDelegate {
         inFlightByConnection[id] = 0
     }
 
-    /// Upserts the document of room `n mod R`: id `m<room>`, `v` the room's value, `t` the send time.
+    /// Whether request `requestID` is written to match its room: spread evenly over every 1000 requests.
+    private func isHit(_ requestID: Int) -> Bool {
+        Double(requestID % 1000) < configuration.hits * 1000
+    }
+
+    /// Upserts the document of room `n mod R`: id `m<room>` and `v` the room's value, or id `n<room>`
+    /// and a value no room matches; `t` the send time.
     private func sendUpsert(_ id: Int, pool: ConnectionPool) {
         let requestID = nextRequest
         nextRequest += 1
         let room = requestID % configuration.rooms
+        let hit = isHit(requestID)
         let now = MonotonicClock.now()
         sendTimes.append(now)
         writer.upsert(into: &buffer, id: { buffer in
-            buffer.append(UInt8(ascii: "m"))
+            // Documents that match and documents that do not are kept apart, so none ever leaves a room.
+            buffer.append(UInt8(ascii: hit ? "m" : "n"))
             KuzzleRequestWriter.appendDecimal(room, to: &buffer)
         }, changes: { buffer in
             buffer.append(contentsOf: "\"t\":".utf8)
             KuzzleRequestWriter.appendDecimal(now, to: &buffer)
             buffer.append(contentsOf: ",\"v\":".utf8)
-            KuzzleRequestWriter.appendDecimal(configuration.kind.value(room: room), to: &buffer)
+            KuzzleRequestWriter.appendDecimal(
+                hit ? configuration.kind.value(room: room) : configuration.kind.missingValue(room: room), to: &buffer)
             buffer.append(contentsOf: ",\"w\":1".utf8)
         }, requestID: requestID)
         inFlightByConnection[id] += 1

@@ -86,6 +86,21 @@ struct BenchmarkTests {
         Self.measure("range", rooms: rooms, documents: documents, koncorde: koncorde)
     }
 
+    /// `bool` rooms sharing two of their three conditions (as `herald-bench match --kind bool` subscribes).
+    @Test(.enabled(if: optimized), arguments: [1_000, 10_000, 100_000])
+    func boolRooms(_ rooms: Int) throws {
+        let koncorde = Koncorde()
+        try Self.store("bool", rooms: rooms, into: koncorde) { room in
+            ["bool": ["must": [["equals": ["v": .int(room)]]], "must_not": [["exists": "x"]],
+                      "should": [["range": ["w": ["gte": 0]]]]]]
+        }
+        var random = RandomFilters(seed: 13)
+        let documents: [JSONObject] = (0..<2_000).map { _ in
+            ["v": .int(random.below(rooms * 2)), "w": 1, "t": 123_456]
+        }
+        Self.measure("bool", rooms: rooms, documents: documents, koncorde: koncorde)
+    }
+
     /// Circles of 0.5 to 3 km and boxes of 0.005 to 0.05 degrees over France; documents anywhere in it.
     @Test(.enabled(if: optimized), arguments: [1_000, 10_000, 100_000])
     func geoRooms(_ rooms: Int) throws {
