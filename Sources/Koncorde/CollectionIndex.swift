@@ -2,20 +2,29 @@ import HeraldWire
 
 /// The stored filters of one index/collection and the structures that match documents against them.
 ///
-/// Conditions are shared between filters and indexed by field; each conjunction ("subfilter") keeps
-/// a counter of its positive literals matched by the current document. A negated literal is
-/// violated when its positive condition matches, so a document only touches the conditions on the
-/// fields it has; conjunctions made only of negations are checked on every document.
+/// Conditions are shared between filters and indexed by field. Each conjunction ("subfilter") is
+/// filed under one of its positive conditions, its anchor: the most selective one (an exact value
+/// before a range, a range before a mere `exists`). A document first stamps every condition it
+/// satisfies, touching only the indexes of the fields it has; then only the subfilters anchored on
+/// those conditions are checked, each literal by its condition's stamp (a negated literal holds
+/// when its condition was not stamped). So a condition shared by every room, such as an `exists`,
+/// costs nothing unless it is the most selective test of a subfilter. Subfilters made only of
+/// negations are checked on every document. A `match` condition is indexed by one of its
+/// properties and decided against the whole document only when that property matched.
 final class CollectionIndex {
     private struct ConditionEntry {
         var condition: Condition
-        var positiveUsers: [Int32] = []
-        var negativeUsers: [Int32] = []
+        /// Subfilters using this condition, negated or not.
+        var users: Int32 = 0
+        /// Subfilters whose anchor this condition is.
+        var anchored: [Int32] = []
     }
 
     private struct SubfilterEntry {
+        /// Literal codes: condition id * 2, plus 1 when negated.
         var literals: [Int32]
-        var positiveCount: Int32
+        /// The anchor condition, or -1 when every literal is negated.
+        var anchor: Int32
         var rooms: [Int32] = []
     }
 
@@ -29,7 +38,7 @@ final class CollectionIndex {
     private var conditions: [ConditionEntry?] = []
     private var freeConditions: [Int32] = []
     private var fields: [String: FieldIndex] = [:]
-    // Subfilters (conjunctions), keyed by their literal codes (condition id * 2 + negated).
+    // Subfilters (conjunctions), keyed by their sorted literal codes.
     private var subfilterIds: [[Int32]: Int32] = [:]
     private var subfilters: [SubfilterEntry?] = []
     private var freeSubfilters: [Int32] = []
@@ -38,15 +47,14 @@ final class CollectionIndex {
     private var roomSlots: [String: Int32] = [:]
     private var rooms: [RoomEntry?] = []
     private var freeRooms: [Int32] = []
-    // Per-document scratch state, valid when the stamp equals `generation`.
+    // Per-document scratch state: a condition matched the current document when its stamp equals
+    // `generation`; likewise a room already reported.
     private var generation: UInt32 = 0
     private var conditionStamps: [UInt32] = []
-    private var subfilterStamps: [UInt32] = []
-    private var hits: [Int32] = []
-    private var violated: [Bool] = []
     private var roomStamps: [UInt32] = []
-    private var touched: [Int32] = []
+    private var candidates: [Int32] = []
     private var matchedConditions: [Int32] = []
+    private var candidateConditions: [Int32] = []
 
     /// Number of stored rooms.
     var roomCount: Int { roomSlots.count }
@@ -87,29 +95,32 @@ final class CollectionIndex {
     /// Ids of the rooms whose filter matches the document.
     func match(_ document: DocumentFields) -> [String] {
         advanceGeneration()
-        touched.removeAll(keepingCapacity: true)
+        candidates.removeAll(keepingCapacity: true)
+        candidateConditions.removeAll(keepingCapacity: true)
         let paths = document.paths
         let values = document.values
         for position in paths.indices {
             guard let field = fields[paths[position]] else { continue }
             matchedConditions.removeAll(keepingCapacity: true)
-            field.collect(values[position], into: &matchedConditions)
+            field.collect(values[position], into: &matchedConditions, candidates: &candidateConditions)
             for condition in matchedConditions { conditionMatched(condition) }
         }
+        if !candidateConditions.isEmpty { checkCandidates(document) }
         var result: [String] = []
-        for subfilter in touched {
-            let index = Int(subfilter)
-            guard !violated[index], let entry = subfilters[index], entry.positiveCount > 0,
-                hits[index] == entry.positiveCount
-            else { continue }
-            emit(entry.rooms, into: &result)
-        }
-        for subfilter in negativeOnly {
-            let index = Int(subfilter)
-            if subfilterStamps[index] == generation && violated[index] { continue }
-            emit(subfilters[index]!.rooms, into: &result)
-        }
+        for subfilter in candidates { check(subfilter, into: &result) }
+        for subfilter in negativeOnly { check(subfilter, into: &result) }
         return result
+    }
+
+    /// Decides the `match` conditions whose anchor field matched, against the whole document.
+    private func checkCandidates(_ document: DocumentFields) {
+        let lookup = document.lookup()
+        for condition in candidateConditions where conditionStamps[Int(condition)] != generation {
+            guard case .match(let pattern)? = conditions[Int(condition)]?.condition, pattern.matches(lookup) else {
+                continue
+            }
+            conditionMatched(condition)
+        }
     }
 
     private func advanceGeneration() {
@@ -117,7 +128,6 @@ final class CollectionIndex {
         if generation == 0 {
             // Wrapped around: clear every stamp so that no stale one looks current.
             for index in conditionStamps.indices { conditionStamps[index] = 0 }
-            for index in subfilterStamps.indices { subfilterStamps[index] = 0 }
             for index in roomStamps.indices { roomStamps[index] = 0 }
             generation = 1
         }
@@ -128,31 +138,18 @@ final class CollectionIndex {
         let index = Int(condition)
         if conditionStamps[index] == generation { return }
         conditionStamps[index] = generation
-        guard let entry = conditions[index] else { return }
-        for subfilter in entry.positiveUsers {
-            touch(subfilter)
-            hits[Int(subfilter)] += 1
-        }
-        for subfilter in entry.negativeUsers {
-            touch(subfilter)
-            violated[Int(subfilter)] = true
-        }
+        if let anchored = conditions[index]?.anchored, !anchored.isEmpty { candidates.append(contentsOf: anchored) }
     }
 
+    /// Emits the rooms of `subfilter` when every literal holds for the current document.
     @inline(__always)
-    private func touch(_ subfilter: Int32) {
-        let index = Int(subfilter)
-        if subfilterStamps[index] != generation {
-            subfilterStamps[index] = generation
-            hits[index] = 0
-            violated[index] = false
-            touched.append(subfilter)
+    private func check(_ subfilter: Int32, into result: inout [String]) {
+        guard let entry = subfilters[Int(subfilter)] else { return }
+        for code in entry.literals {
+            let matched = conditionStamps[Int(code >> 1)] == generation
+            if matched == (code & 1 == 1) { return }
         }
-    }
-
-    @inline(__always)
-    private func emit(_ roomList: [Int32], into result: inout [String]) {
-        for room in roomList where roomStamps[Int(room)] != generation {
+        for room in entry.rooms where roomStamps[Int(room)] != generation {
             roomStamps[Int(room)] = generation
             result.append(rooms[Int(room)]!.id)
         }
@@ -181,26 +178,42 @@ final class CollectionIndex {
 
     private func subfilterId(for codes: [Int32]) -> Int32 {
         if let id = subfilterIds[codes] { return id }
-        let positiveCount = Int32(codes.count { $0 & 1 == 0 })
-        let id = allocate(&subfilters, free: &freeSubfilters,
-                          SubfilterEntry(literals: codes, positiveCount: positiveCount))
-        if Int(id) >= subfilterStamps.count {
-            subfilterStamps.append(0)
-            hits.append(0)
-            violated.append(false)
-        }
-        subfilterStamps[Int(id)] = 0
+        let anchor = chooseAnchor(codes)
+        let id = allocate(&subfilters, free: &freeSubfilters, SubfilterEntry(literals: codes, anchor: anchor))
         subfilterIds[codes] = id
-        for code in codes {
-            let condition = Int(code >> 1)
-            if code & 1 == 0 {
-                conditions[condition]!.positiveUsers.append(id)
-            } else {
-                conditions[condition]!.negativeUsers.append(id)
+        for code in codes { conditions[Int(code >> 1)]!.users += 1 }
+        if anchor >= 0 {
+            conditions[Int(anchor)]!.anchored.append(id)
+        } else {
+            negativeOnly.append(id)
+        }
+        return id
+    }
+
+    /// The positive condition of the conjunction least likely to match an arbitrary document.
+    private func chooseAnchor(_ codes: [Int32]) -> Int32 {
+        var best: Int32 = -1
+        var bestScore = Int.max
+        for code in codes where code & 1 == 0 {
+            let entry = conditions[Int(code >> 1)]!
+            let score = Self.rank(entry.condition) * 1_000_000_000 + entry.anchored.count
+            if score < bestScore {
+                best = code >> 1
+                bestScore = score
             }
         }
-        if positiveCount == 0 { negativeOnly.append(id) }
-        return id
+        return best
+    }
+
+    /// Lower for conditions that usually match fewer documents.
+    private static func rank(_ condition: Condition) -> Int {
+        switch condition {
+        case .equals, .contains: return 0
+        case .match(let pattern): return pattern.anchorValue == nil ? 2 : 1
+        case .range, .regexp, .geo, .select: return 2
+        case .exists: return 3
+        case .nothing: return 4
+        }
     }
 
     private func release(subfilter: Int32) {
@@ -208,16 +221,15 @@ final class CollectionIndex {
         subfilters[Int(subfilter)] = nil
         freeSubfilters.append(subfilter)
         subfilterIds[entry.literals] = nil
-        if entry.positiveCount == 0 { negativeOnly.removeAll { $0 == subfilter } }
+        if entry.anchor >= 0 {
+            conditions[Int(entry.anchor)]!.anchored.removeAll { $0 == subfilter }
+        } else {
+            negativeOnly.removeAll { $0 == subfilter }
+        }
         for code in entry.literals {
             let condition = Int(code >> 1)
-            if code & 1 == 0 {
-                conditions[condition]!.positiveUsers.removeAll { $0 == subfilter }
-            } else {
-                conditions[condition]!.negativeUsers.removeAll { $0 == subfilter }
-            }
-            let users = conditions[condition]!
-            if users.positiveUsers.isEmpty && users.negativeUsers.isEmpty { release(condition: Int32(condition)) }
+            conditions[condition]!.users -= 1
+            if conditions[condition]!.users == 0 { release(condition: Int32(condition)) }
         }
     }
 

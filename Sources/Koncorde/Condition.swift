@@ -12,15 +12,25 @@ enum Condition: Hashable, Sendable {
     case range(field: String, bounds: RangeBounds)
     /// The field is a string in which the expression finds a match.
     case regexp(field: String, expression: RegexpPattern)
+    /// The field holds a geopoint inside this shape.
+    case geo(field: String, shape: GeoShape)
+    /// The flattened document holds this pattern (see ``MatchPattern``).
+    case match(MatchPattern)
+    /// An element of an array field matches a sub-filter (see ``SelectQuery``).
+    case select(SelectQuery)
     /// Never true.
     case nothing
 
-    /// The document field this condition reads, if any.
+    /// The document field this condition is indexed by, if any (a field it cannot match without).
     var field: String? {
         switch self {
         case .equals(let field, _), .exists(let field), .contains(let field, _), .range(let field, _),
-            .regexp(let field, _):
+            .regexp(let field, _), .geo(let field, _):
             return field
+        case .match(let pattern):
+            return pattern.anchor
+        case .select(let query):
+            return query.field
         case .nothing:
             return nil
         }
@@ -57,6 +67,14 @@ enum Condition: Hashable, Sendable {
             text += "/"
             CanonicalText.append(string: expression.pattern, to: &text)
             text += "/" + expression.flags
+        case .geo(let field, let shape):
+            text += "geo:"
+            CanonicalText.append(string: field, to: &text)
+            text += shape.canonicalText
+        case .match(let pattern):
+            text += "match:" + pattern.canonicalText
+        case .select(let query):
+            text += "select:" + query.canonicalText
         case .nothing:
             text += "nothing"
         }

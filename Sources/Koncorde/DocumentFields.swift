@@ -6,14 +6,25 @@ struct DocumentFields {
     private(set) var paths: [String] = []
     private(set) var values: [JSONValue] = []
 
-    init(source: JSONObject, id: String) {
+    /// Flattens `source`; `id`, when given, is listed as `_id` (replacing any `_id` in the source).
+    init(source: JSONObject, id: String?) {
         paths.reserveCapacity(source.count + 1)
         values.reserveCapacity(source.count + 1)
-        for (key, value) in source where key != "_id" {
+        for (key, value) in source where id == nil || key != "_id" {
             add(path: key, value: value)
         }
-        paths.append("_id")
-        values.append(.string(id))
+        if let id {
+            paths.append("_id")
+            values.append(.string(id))
+        }
+    }
+
+    /// The fields by path (a later duplicate path wins, as when JavaScript flattens the document).
+    func lookup() -> [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        result.reserveCapacity(paths.count)
+        for position in paths.indices { result[paths[position]] = values[position] }
+        return result
     }
 
     private mutating func add(path: String, value: JSONValue) {

@@ -12,7 +12,7 @@ public final class Koncorde {
 
     private let maxConditions: Int
     private let maxConjunctions: Int
-    private let standardizer = Standardizer()
+    private let standardizer: Standardizer
     private var collections: [CollectionKey: CollectionIndex] = [:]
     private var roomCollections: [String: CollectionKey] = [:]
 
@@ -23,6 +23,7 @@ public final class Koncorde {
     public init(maxConditions: Int = 100, maxConjunctions: Int = 10_000) {
         self.maxConditions = maxConditions
         self.maxConjunctions = maxConjunctions
+        standardizer = Standardizer(maxConjunctions: maxConjunctions)
     }
 
     /// Validates and normalizes a filter for one index/collection; does not register it.
@@ -37,7 +38,8 @@ public final class Koncorde {
                     + "(conditions: \(count), max: \(maxConditions))")
         }
         let form = try DisjunctiveNormalForm(node, maxConjunctions: maxConjunctions)
-        return NormalizedFilter(index: index, collection: collection, form: form)
+        let isEmptyFilter = if case .everything = node { true } else { false }
+        return NormalizedFilter(index: index, collection: collection, form: form, isEmptyFilter: isEmptyFilter)
     }
 
     /// Registers a normalized filter (idempotent for the same id) and returns its room id.

@@ -11,7 +11,9 @@ public struct NormalizedFilter: Sendable {
     /// The filter as an OR of ANDs of literals.
     let form: DisjunctiveNormalForm
 
-    init(index: String, collection: String, form: DisjunctiveNormalForm) {
+    /// - Parameter isEmptyFilter: `true` for `{}` (and what Koncorde reads as `{}`). Koncorde gives it
+    ///   its own room id; a non-empty filter that happens to match everything keeps a different one.
+    init(index: String, collection: String, form: DisjunctiveNormalForm, isEmptyFilter: Bool) {
         self.index = index
         self.collection = collection
         self.form = form
@@ -20,7 +22,7 @@ public struct NormalizedFilter: Sendable {
         text += "/"
         CanonicalText.append(string: collection, to: &text)
         text += ":"
-        text += form.canonicalText
+        text += isEmptyFilter ? "everything" : form.canonicalText
         id = RoomHash.hex(of: text)
     }
 }

@@ -4,6 +4,8 @@ import HeraldWire
 ///
 /// Error messages and the filter paths they name follow Koncorde 4.
 struct Standardizer {
+    /// Most conjunctions a `select` sub-query may expand to.
+    let maxConjunctions: Int
     private static let keywords: Set<String> = [
         "and", "bool", "equals", "exists", "geoBoundingBox", "geoDistance", "geoDistanceRange",
         "geoPolygon", "ids", "in", "match", "missing", "not", "nothing", "or", "select", "range", "regexp",
@@ -53,12 +55,13 @@ struct Standardizer {
         case "not": return try not(value, path: keywordPath)
         case "bool": return try bool(value, path: keywordPath)
         case "regexp": return try regexp(value, path: keywordPath)
-        default: return try Self.unsupported(keyword, path: keywordPath)
+        case "match": return try match(value, path: keywordPath)
+        case "select": return try select(value, path: keywordPath)
+        case "geoBoundingBox": return .condition(try GeoStandardizer.boundingBox(value, path: keywordPath))
+        case "geoDistance": return .condition(try GeoStandardizer.distance(value, path: keywordPath))
+        case "geoDistanceRange": return .condition(try GeoStandardizer.distanceRange(value, path: keywordPath))
+        default: return .condition(try GeoStandardizer.polygon(value, path: keywordPath))
         }
-    }
-
-    private static func unsupported(_ keyword: String, path: String) throws(KoncordeError) -> FilterNode {
-        throw KoncordeError("keyword not supported by this server", at: path)
     }
 
     // MARK: Terms
@@ -149,7 +152,7 @@ struct Standardizer {
         default:
             throw KoncordeError("must be either a string or a non-empty object", at: fieldPath)
         }
-        let source = Self.javaScriptString(pattern)
+        let source = JavaScriptValue.string(of: pattern)
         do {
             let expression = try RegexpPattern(pattern: source, flags: flags ?? "")
             return .condition(.regexp(field: field, expression: expression))
@@ -158,6 +161,35 @@ struct Standardizer {
                 "cannot parse regexp expression \"/\(source)/\(flags ?? "undefined")\" (\(error.description))",
                 at: fieldPath)
         }
+    }
+
+    private func match(_ value: JSONValue, path: String) throws(KoncordeError) -> FilterNode {
+        let pattern = try Self.object(value, path: path, nonEmpty: true)
+        return .condition(.match(MatchPattern(pattern)))
+    }
+
+    private func select(_ value: JSONValue, path: String) throws(KoncordeError) -> FilterNode {
+        let operand = try Self.object(value, path: path, properties: 3)
+        let field = try Self.string(operand["field"] ?? .null, path: Self.join(path, "field"))
+        let indexPath = Self.join(path, "index")
+        let index: Int
+        switch operand["index"] {
+        case .int(let int)?:
+            index = int
+        case .double(let double)?:
+            guard double.rounded(.down) == double else {
+                throw KoncordeError("cannot have decimals, must be an integer", at: indexPath)
+            }
+            // Beyond Int's range no array element can be selected anyway.
+            index = Int(exactly: double) ?? Int.max
+        default:
+            throw KoncordeError("must be an integer", at: indexPath)
+        }
+        let queryPath = Self.join(path, "query")
+        let query = try Self.object(operand["query"] ?? .null, path: queryPath, nonEmpty: true)
+        let node = try standardize(query, path: queryPath)
+        let form = try DisjunctiveNormalForm(node, maxConjunctions: maxConjunctions)
+        return .condition(.select(SelectQuery(field: field, index: index, query: form)))
     }
 
     // MARK: Operands
@@ -207,7 +239,7 @@ struct Standardizer {
     // MARK: Checks shared by keywords
 
     /// Checks that `value` is an object, in the order Koncorde checks: emptiness, size, required, allowed.
-    private static func object(
+    static func object(
         _ value: JSONValue, path: String, nonEmpty: Bool = false, properties: Int? = nil,
         required: [String] = [], allowed: [String]? = nil
     ) throws(KoncordeError) -> JSONObject {
@@ -230,7 +262,7 @@ struct Standardizer {
         return object
     }
 
-    private static func string(_ value: JSONValue, path: String) throws(KoncordeError) -> String {
+    static func string(_ value: JSONValue, path: String) throws(KoncordeError) -> String {
         guard case .string(let string) = value else { throw KoncordeError("must be a string", at: path) }
         if string.isEmpty { throw KoncordeError("cannot be empty", at: path) }
         return string
@@ -250,24 +282,8 @@ struct Standardizer {
         return strings
     }
 
-    /// JavaScript's `String(value)` for the values a pattern may be given as.
-    private static func javaScriptString(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let string): return string
-        case .null: return "null"
-        case .bool(let bool): return bool ? "true" : "false"
-        case .int(let int): return String(int)
-        case .double(let double):
-            var text = ""
-            CanonicalText.append(number: double, to: &text)
-            return text
-        case .array(let elements): return elements.map(javaScriptString).joined(separator: ",")
-        case .object: return "[object Object]"
-        }
-    }
-
     /// JavaScript truthiness of a JSON value.
-    private static func isTruthy(_ value: JSONValue) -> Bool {
+    static func isTruthy(_ value: JSONValue) -> Bool {
         switch value {
         case .null: return false
         case .bool(let bool): return bool

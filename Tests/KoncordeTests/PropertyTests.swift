@@ -8,7 +8,8 @@ struct PropertyTests {
     @Test func indexedMatcherAgreesWithReference() throws {
         var random = RandomFilters(seed: 0x5EED_2026)
         var checked = 0
-        for _ in 0..<24 {
+        var matchedByKeyword: [String: Int] = [:]
+        for _ in 0..<32 {
             let koncorde = Koncorde()
             var filtersByRoom: [String: [JSONValue]] = [:]
             for _ in 0..<30 {
@@ -32,13 +33,22 @@ struct PropertyTests {
                             let expected = reference.evaluate(filter)
                             #expect(matched.contains(room) == expected, "\(filter) on \(document) _id \(id)")
                             checked += 1
+                            if expected, let keyword = filter.objectValue?.keys.first {
+                                matchedByKeyword[keyword, default: 0] += 1
+                            }
                         }
                     }
                     #expect(matched.isSubset(of: Set(filtersByRoom.keys)))
                 }
             }
         }
-        #expect(checked >= 10_000)
+        #expect(checked >= 10_000, "\(checked) checks")
+        print("koncorde-property checks=\(checked) matched=\(matchedByKeyword.sorted { $0.key < $1.key })")
+        // Every term family is exercised with documents that match it, not only with misses.
+        for keyword in ["equals", "in", "range", "exists", "regexp", "geoBoundingBox", "geoDistance",
+                        "geoDistanceRange", "geoPolygon", "match", "select", "and", "or", "not", "bool"] {
+            #expect(matchedByKeyword[keyword, default: 0] >= 10, "\(keyword): \(matchedByKeyword[keyword, default: 0])")
+        }
     }
 
     /// Filters the engine calls equivalent (same room id) must agree on every document.

@@ -1,12 +1,13 @@
 import HeraldWire
+import Glibc
 
 /// A direct, unindexed reading of the filter language, used to check the engine.
 struct ReferenceEvaluator {
     private var fields: [String: JSONValue] = [:]
 
-    init(document: JSONObject, id: String) {
+    init(document: JSONObject, id: String?) {
         flatten(document, prefix: nil)
-        fields["_id"] = .string(id)
+        if let id { fields["_id"] = .string(id) }
     }
 
     private mutating func flatten(_ object: JSONObject, prefix: String?) {
@@ -51,6 +52,17 @@ struct ReferenceEvaluator {
             // Generated patterns are literal characters, a class and anchors: compare by hand.
             return Self.simpleMatch(pattern, ignoreCase ? string.uppercased() : string)
         case "nothing": return false
+        case "match":
+            return operand.objectValue!.allSatisfy { key, expected in Self.contains(fields[key], expected) }
+        case "select":
+            let select = operand.objectValue!
+            guard case .array(let elements) = fields[select["field"]!.stringValue!] else { return false }
+            let index = select["index"]!.integerValue!
+            let position = index < 0 ? elements.count + index : index
+            guard elements.indices.contains(position) else { return false }
+            return ReferenceEvaluator(document: ["value": elements[position]], id: nil).evaluate(select["query"]!)
+        case "geoBoundingBox", "geoDistance", "geoDistanceRange", "geoPolygon":
+            return evaluateGeo(keyword, operand.objectValue!)
         case "and": return operand.arrayValue!.allSatisfy(evaluate)
         case "or": return operand.arrayValue!.contains(where: evaluate)
         case "not": return !evaluate(operand)
@@ -63,6 +75,103 @@ struct ReferenceEvaluator {
             return true
         default:
             fatalError("keyword \(keyword) not generated")
+        }
+    }
+
+    /// Geo terms as generated: whole-degree shapes, documents at half degrees near the equator,
+    /// distances on a sphere (the generator keeps radii far from every possible distance).
+    private func evaluateGeo(_ keyword: String, _ operand: JSONObject) -> Bool {
+        guard let point = Self.point(fields["g"]) else { return false }
+        switch keyword {
+        case "geoBoundingBox":
+            let corners = operand["g"]!.objectValue!
+            let top, left, bottom, right: Double
+            if let value = corners["top"] {
+                (top, left) = (value.numberValue!, corners["left"]!.numberValue!)
+                (bottom, right) = (corners["bottom"]!.numberValue!, corners["right"]!.numberValue!)
+            } else {
+                let parts = corners["top_left"]!.stringValue!.split(separator: ",")
+                (top, left) = (Double(parts[0].trimmingPrefix(" "))!, Double(parts[1].trimmingPrefix(" "))!)
+                let bottomRight = corners["bottomRight"]!.arrayValue!
+                (bottom, right) = (bottomRight[0].numberValue!, bottomRight[1].numberValue!)
+            }
+            return point.lat >= bottom && point.lat <= top && point.lon >= left && point.lon <= right
+        case "geoDistance", "geoDistanceRange":
+            let center = Self.point(operand["g"])!
+            let distance = Self.sphericalDistance(center, point)
+            if keyword == "geoDistance" { return distance <= Self.kilometers(operand["distance"]!) }
+            return distance >= Self.kilometers(operand["from"]!) && distance <= Self.kilometers(operand["to"]!)
+        default:
+            let vertices = operand["g"]!.objectValue!["points"]!.arrayValue!.map { Self.point($0)! }
+            return Self.polygon(vertices, holds: point)
+        }
+    }
+
+    private static func point(_ value: JSONValue?) -> (lat: Double, lon: Double)? {
+        switch value {
+        case .array(let pair)?: return (pair[0].numberValue!, pair[1].numberValue!)
+        case .string(let text)? where text.contains(","):
+            let parts = text.split(separator: ",")
+            return (Double(parts[0])!, Double(parts[1].trimmingPrefix(" "))!)
+        case .object(let object)?:
+            if let pair = object["lat_lon"] { return point(pair) }
+            return (object["lat"]!.numberValue!, object["lon"]!.numberValue!)
+        default: return nil
+        }
+    }
+
+    private static func kilometers(_ value: JSONValue) -> Double {
+        let text = value.stringValue!
+        let digits = Double(text.prefix { $0.isNumber })!
+        return text.hasSuffix("m") && !text.hasSuffix("km") ? digits / 1000 : digits
+    }
+
+    private static func sphericalDistance(_ a: (lat: Double, lon: Double), _ b: (lat: Double, lon: Double)) -> Double {
+        let radians = Double.pi / 180
+        let dLat = (b.lat - a.lat) * radians
+        let dLon = (b.lon - a.lon) * radians * cos((a.lat + b.lat) / 2 * radians)
+        return 6_371.0 * (dLat * dLat + dLon * dLon).squareRoot()
+    }
+
+    /// Winding number, with points on an edge inside.
+    private static func polygon(_ vertices: [(lat: Double, lon: Double)], holds point: (lat: Double, lon: Double)) -> Bool {
+        var winding = 0
+        for index in vertices.indices {
+            let a = vertices[index], b = vertices[(index + 1) % vertices.count]
+            let side = (b.lon - a.lon) * (point.lat - a.lat) - (point.lon - a.lon) * (b.lat - a.lat)
+            if side == 0 && min(a.lon, b.lon) <= point.lon && point.lon <= max(a.lon, b.lon)
+                && min(a.lat, b.lat) <= point.lat && point.lat <= max(a.lat, b.lat)
+            {
+                return true
+            }
+            if a.lat <= point.lat {
+                if b.lat > point.lat && side > 0 { winding += 1 }
+            } else if b.lat <= point.lat && side < 0 {
+                winding -= 1
+            }
+        }
+        return winding != 0
+    }
+
+    /// `match`: same JSON type; objects by subset; arrays when each pattern element takes a distinct
+    /// document element (first fit); scalars by strict equality.
+    private static func contains(_ value: JSONValue?, _ expected: JSONValue) -> Bool {
+        guard let value else { return false }
+        if case .object(let pattern) = expected {
+            guard case .object(let object) = value else { return false }
+            return pattern.allSatisfy { key, member in contains(object[key], member) }
+        }
+        if case .array(let pattern) = expected {
+            guard case .array(var pool) = value else { return false }
+            for element in pattern {
+                guard let found = pool.firstIndex(where: { contains($0, element) }) else { return false }
+                pool.remove(at: found)
+            }
+            return true
+        }
+        switch value {
+        case .array, .object: return false
+        default: return value == expected
         }
     }
 
