@@ -49,6 +49,13 @@ public final class FilterEvaluator {
     }
 
     private func holds(_ test: Test, in fields: DocumentFields) -> Bool {
+        switch test.condition {
+        case .geo, .match, .select:
+            // Terms that read several fields or parse their value: the engine's direct evaluation.
+            return test.condition.isSatisfied(by: fields.lookup())
+        default:
+            break
+        }
         guard let field = test.condition.field else { return false }
         guard let position = fields.paths.firstIndex(of: field) else { return false }
         let value = fields.values[position]
@@ -74,7 +81,7 @@ public final class FilterEvaluator {
         case .regexp:
             guard case .string(let string) = value, let regex = test.regex else { return false }
             return (try? regex.firstMatch(in: string)) != nil
-        case .nothing:
+        case .nothing, .geo, .match, .select:
             return false
         }
     }

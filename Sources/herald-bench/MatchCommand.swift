@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeraldBenchKit
 
 /// `herald-bench match`: upsert throughput and notification latency with many live rooms, next to
 /// the same run without rooms.
@@ -13,7 +14,7 @@ struct MatchCommand: ParsableCommand {
     var rooms = 10_000
 
     @Option(help: "Filter kind of the rooms: equals, range or bool.")
-    var kind = MatchFilterKind.range
+    var kind = MatchFilterKind.range.rawValue
 
     @Option(help: "Subscriber connections the rooms are spread over (round robin).")
     var subscribers = 100
@@ -34,6 +35,9 @@ struct MatchCommand: ParsableCommand {
         guard rooms > 0, subscribers > 0, clients > 0, window > 0 else {
             throw ValidationError("--rooms, --subscribers, --clients and --window must be positive")
         }
+        guard MatchFilterKind(rawValue: kind) != nil else {
+            throw ValidationError("--kind must be one of: equals, range, bool")
+        }
         guard drain >= 0 else { throw ValidationError("--drain must be >= 0") }
         guard (0...1).contains(hits) else { throw ValidationError("--hits must be between 0 and 1") }
     }
@@ -42,7 +46,7 @@ struct MatchCommand: ParsableCommand {
         common.raiseOpenFileLimit()
         let scenario = MatchScenario(.init(
             url: try common.webSocketURL(), index: common.index, collection: common.collection,
-            durationSeconds: common.duration, rooms: rooms, kind: kind, subscribers: subscribers, clients: clients,
+            durationSeconds: common.duration, rooms: rooms, kind: MatchFilterKind(rawValue: kind) ?? .range, subscribers: subscribers, clients: clients,
             window: window, hits: hits, rampConcurrency: common.rampConcurrency, drainSeconds: drain))
         try common.emit(try scenario.run())
     }

@@ -2,22 +2,41 @@
 /// all, then with R rooms (one filter each, spread over S subscriber connections) so that every
 /// upsert notifies exactly one of them (or, with `hits` below 1, that share of the upserts while the
 /// others match no room). Reports both runs side by side: the cost of matching and notifying.
-final class MatchScenario: ConnectionPoolDelegate {
+public final class MatchScenario: ConnectionPoolDelegate {
     /// What to run.
-    struct Configuration {
-        var url: WebSocketURL
-        var index: String
-        var collection: String
-        var durationSeconds: Double
-        var rooms: Int
-        var kind: MatchFilterKind
-        var subscribers: Int
-        var clients: Int
-        var window: Int
+    public struct Configuration: Sendable {
+        public var url: WebSocketURL
+        public var index: String
+        public var collection: String
+        public var durationSeconds: Double
+        public var rooms: Int
+        public var kind: MatchFilterKind
+        public var subscribers: Int
+        public var clients: Int
+        public var window: Int
         /// Share of upserts written to match a room.
-        var hits: Double
-        var rampConcurrency: Int
-        var drainSeconds: Double
+        public var hits: Double
+        public var rampConcurrency: Int
+        public var drainSeconds: Double
+
+        public init(
+            url: WebSocketURL, index: String, collection: String, durationSeconds: Double, rooms: Int,
+            kind: MatchFilterKind, subscribers: Int, clients: Int, window: Int, hits: Double, rampConcurrency: Int,
+            drainSeconds: Double
+        ) {
+            self.url = url
+            self.index = index
+            self.collection = collection
+            self.durationSeconds = durationSeconds
+            self.rooms = rooms
+            self.kind = kind
+            self.subscribers = subscribers
+            self.clients = clients
+            self.window = window
+            self.hits = hits
+            self.rampConcurrency = rampConcurrency
+            self.drainSeconds = drainSeconds
+        }
     }
 
     /// What one timed run measured.
@@ -62,13 +81,13 @@ final class MatchScenario: ConnectionPoolDelegate {
     private var upsertLatency = LatencyRecorder()
     private var notificationLatency = LatencyRecorder()
 
-    init(_ configuration: Configuration) {
+    public init(_ configuration: Configuration) {
         self.configuration = configuration
         writer = KuzzleRequestWriter(index: configuration.index, collection: configuration.collection)
     }
 
     /// Connects everyone, runs without rooms, subscribes the rooms, runs again, and reports both.
-    func run() throws(BenchError) -> BenchReport {
+    public func run() throws(BenchError) -> BenchReport {
         try CollectionSetup(index: configuration.index, collection: configuration.collection).run(url: configuration.url)
         let pool = try ConnectionPool(url: configuration.url)
         try open(configuration.clients, role: .client, pool: pool)

@@ -1,9 +1,7 @@
-import ArgumentParser
-
 /// The filters `herald-bench match` subscribes, one per room, and the documents that hit them.
 ///
 /// Room `r` matches exactly the documents written for `r`, so each upsert notifies one room.
-enum MatchFilterKind: String, CaseIterable, ExpressibleByArgument {
+public enum MatchFilterKind: String, CaseIterable, Sendable {
     /// `{"equals":{"v":r}}`.
     case equals
     /// `{"range":{"v":{"gte":10r,"lt":10r+10}}}`.
