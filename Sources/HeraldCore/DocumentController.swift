@@ -80,49 +80,55 @@ final class DocumentController: Controller {
         return .value(.object(result))
     }
 
-    private func create(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        let id = try request.optionalString("_id")
-        let body = try request.body()
-        let silent = try request.bool("silent")
-        try request.validateRefresh()
-        let index = try request.index()
-        let collection = try request.collection()
-        let write = try store.create(index: index, collection: collection, id: id, source: body, context: Self.context(request))
-        if !silent {
-            notifier.documentWritten(request, index: index, collection: collection, document: write.document, action: .create)
+    /// The arguments of the actions that write a whole document, read in Kuzzle's order.
+    private struct WholeDocumentArguments {
+        let id: String?
+        let body: JSONObject
+        let silent: Bool
+        let index: String
+        let collection: String
+
+        init(_ request: KuzzleRequest, idRequired: Bool) throws(KuzzleError) {
+            id = idRequired ? try request.string("_id") : try request.optionalString("_id")
+            body = try request.body()
+            silent = try request.bool("silent")
+            try request.validateRefresh()
+            index = try request.index()
+            collection = try request.collection()
         }
+    }
+
+    private func notify(_ request: KuzzleRequest, _ arguments: WholeDocumentArguments, _ write: DocumentWrite,
+                        action: Notifier.DocumentAction) {
+        guard !arguments.silent else { return }
+        notifier.documentWritten(request, index: arguments.index, collection: arguments.collection,
+                                 document: write.document, action: action)
+    }
+
+    private func create(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let arguments = try WholeDocumentArguments(request, idRequired: false)
+        let write = try store.create(index: arguments.index, collection: arguments.collection, id: arguments.id,
+                                     source: arguments.body, context: Self.context(request))
+        notify(request, arguments, write, action: .create)
         return .value(Self.document(write.document))
     }
 
     private func createOrReplace(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        let id = try request.string("_id")
-        let body = try request.body()
-        let silent = try request.bool("silent")
-        try request.validateRefresh()
-        let index = try request.index()
-        let collection = try request.collection()
-        let write = try store.createOrReplace(index: index, collection: collection, id: id, source: body,
+        let arguments = try WholeDocumentArguments(request, idRequired: true)
+        let write = try store.createOrReplace(index: arguments.index, collection: arguments.collection,
+                                              id: arguments.id ?? "", source: arguments.body,
                                               context: Self.context(request))
-        if !silent {
-            notifier.documentWritten(request, index: index, collection: collection, document: write.document,
-                                     action: write.created ? .create : .replace)
-        }
+        notify(request, arguments, write, action: write.created ? .create : .replace)
         var result = Self.documentObject(write.document)
         result.append("created", .bool(write.created))
         return .value(.object(result))
     }
 
     private func replace(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        let id = try request.string("_id")
-        let body = try request.body()
-        let silent = try request.bool("silent")
-        try request.validateRefresh()
-        let index = try request.index()
-        let collection = try request.collection()
-        let write = try store.replace(index: index, collection: collection, id: id, source: body, context: Self.context(request))
-        if !silent {
-            notifier.documentWritten(request, index: index, collection: collection, document: write.document, action: .replace)
-        }
+        let arguments = try WholeDocumentArguments(request, idRequired: true)
+        let write = try store.replace(index: arguments.index, collection: arguments.collection, id: arguments.id ?? "",
+                                      source: arguments.body, context: Self.context(request))
+        notify(request, arguments, write, action: .replace)
         return .value(Self.document(write.document))
     }
 
