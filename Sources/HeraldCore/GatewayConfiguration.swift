@@ -1,9 +1,19 @@
+import HeraldWire
+
 /// Settings of the API core.
 public struct GatewayConfiguration: Sendable {
     /// The node id every response and notification carries.
     public var nodeID: String
     /// Most conditions a filter may have once normalized.
     public var maxFilterConditions: Int
+    /// Requests one connection may send per second (heartbeats excluded); `0`: no limit.
+    public var maxRequestsPerSecond = 0
+    /// Distinct rooms (filters) across all connections; `0`: no limit.
+    public var maxRooms = 0
+    /// Rooms one connection may be subscribed to at once; `0`: no limit.
+    public var maxSubscriptionsPerConnection = 0
+    /// Deepest nesting of objects and arrays accepted in a request.
+    public var maxJSONDepth = JSONParser.defaultMaximumDepth
 
     public init(nodeID: String = GatewayConfiguration.randomNodeID(), maxFilterConditions: Int = 100) {
         self.nodeID = nodeID

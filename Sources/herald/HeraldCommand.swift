@@ -34,6 +34,9 @@ struct HeraldCommand: ParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @OptionGroup(title: "Limits, TLS and shutdown")
+    var hardening: HardeningOptions
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown log level '\(logLevel)'")
@@ -55,12 +58,13 @@ struct HeraldCommand: ParsableCommand {
         let logger = Logger(label: "herald")
         FileDescriptorLimit.raiseToMaximum()
 
-        let server = WebSocketServer(
-            configuration: WebSocketServerConfiguration(
-                host: host, port: port, maxMessageBytes: maxMessageBytes, idleTimeoutSeconds: idleTimeout,
-                maxOutboundBytes: maxOutboundBytes),
-            logger: logger)
+        var serverConfiguration = WebSocketServerConfiguration(
+            host: host, port: port, maxMessageBytes: maxMessageBytes, idleTimeoutSeconds: idleTimeout,
+            maxOutboundBytes: maxOutboundBytes)
+        hardening.apply(to: &serverConfiguration)
+        let server = WebSocketServer(configuration: serverConfiguration, logger: logger)
         var gatewayConfiguration = GatewayConfiguration(maxFilterConditions: maxFilterConditions)
+        hardening.apply(to: &gatewayConfiguration)
         if let nodeId { gatewayConfiguration.nodeID = nodeId }
         let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, logger: logger)
         server.delegate = bridge
