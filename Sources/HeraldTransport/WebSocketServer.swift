@@ -192,6 +192,8 @@ public final class WebSocketServer {
         case LWS_CALLBACK_SERVER_WRITEABLE:
             guard let connection = connection(for: session) else { return -1 }
             return writeQueued(to: connection)
+        case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+            return peerClosing(connection(for: session), payload: UnsafeRawBufferPointer(start: input, count: length))
         case LWS_CALLBACK_CLOSED:
             if let connection = connection(for: session) { closed(connection) }
             return 0
@@ -326,6 +328,17 @@ public final class WebSocketServer {
         logger.notice("handshake refused", metadata: ["status": "\(status)", "reason": "\(reason)"])
         _ = reason.withCString { lws_return_http_status(wsi, status, $0) }
         return -1
+    }
+
+    /// The client sent a close frame: nothing more is read from or queued for it. A close frame
+    /// with a code no peer may send, or a reason that is not UTF-8, fails the connection at once
+    /// instead of being echoed.
+    private func peerClosing(_ connection: ClientConnection?, payload: UnsafeRawBufferPointer) -> Int32 {
+        if let connection, connection.closeRequest == nil {
+            connection.outbound.removeAll()
+            connection.closeRequest = .init(status: 1000, reason: "")
+        }
+        return ClosePayload.isValid(payload) ? 0 : -1
     }
 
     /// Stops reading a connection whose responses and notifications are piling up.
