@@ -23,6 +23,8 @@ final class ClientConnection {
     /// other inbound traffic (control frames).
     var lastInbound: UInt64
     var closeRequest: CloseRequest?
+    /// Monotonic time (ns) after which a server-initiated close gives up on the close frame.
+    var dropDeadline: UInt64 = 0
     /// Reading is paused until the outbound queue drains (see ``ConnectionLimits``).
     var readingPaused = false
 

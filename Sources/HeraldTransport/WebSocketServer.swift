@@ -30,6 +30,8 @@ public final class WebSocketServer {
     private let flushWatcher = UnsafeMutablePointer<ev_prepare>.allocate(capacity: 1)
     /// Connections with messages queued during the current loop iteration.
     private var pendingFlush: [ClientConnection] = []
+    /// Connections being closed by the server, dropped if their close frame cannot be sent in time.
+    private var closing: [ClientConnection] = []
     /// Connections whose reading is paused because their outbound queue is backlogged.
     private var pausedReaders: [ClientConnection] = []
     /// Closes idle connections once a second.
@@ -131,6 +133,7 @@ public final class WebSocketServer {
             connection.outbound.removeAll()
             connection.closeRequest = .init(status: 1011, reason: "too much backpressure: client is too slow")
             requestWritable(connection)
+            dropIfNotClosedSoon(connection)
             return
         }
         if !connection.flushPending {
@@ -266,6 +269,7 @@ public final class WebSocketServer {
             connection.outbound.removeAll()
             connection.closeRequest = .init(status: 1000, reason: "idle timeout")
             requestWritable(connection)
+            dropIfNotClosedSoon(connection)
         }
     }
 
@@ -341,6 +345,37 @@ public final class WebSocketServer {
         return ClosePayload.isValid(payload) ? 0 : -1
     }
 
+    /// Nanoseconds a connection the server is closing gets to become writable for its close frame.
+    static let closeFrameGraceNanoseconds: UInt64 = 2_000_000_000
+
+    /// A client that stopped reading never makes its socket writable, so its close frame could
+    /// wait forever: past a short grace the TCP connection is dropped instead (see
+    /// ``dropOverdueClosers()``).
+    private func dropIfNotClosedSoon(_ connection: ClientConnection) {
+        connection.dropDeadline = MonotonicClock.nanoseconds() + Self.closeFrameGraceNanoseconds
+        closing.append(connection)
+    }
+
+    /// Runs with the idle sweep: drops the connections whose close frame is overdue.
+    func dropOverdueClosers() {
+        guard !closing.isEmpty else { return }
+        let now = MonotonicClock.nanoseconds()
+        var overdue: [ClientConnection] = []
+        closing.removeAll { connection in
+            guard connection.isOpen else { return true }
+            guard now >= connection.dropDeadline else { return false }
+            overdue.append(connection)
+            return true
+        }
+        for connection in overdue where connection.isOpen {
+            logger.debug("dropping a connection that did not take its close frame",
+                         metadata: ["connection": "\(connection.number)"])
+            // libwebsockets would wait to flush what it buffered; shutting the socket down makes
+            // its next read see the end of the stream, and it closes the connection.
+            shutdown(lws_get_socket_fd(connection.wsi), Int32(SHUT_RDWR))
+        }
+    }
+
     /// Stops reading a connection whose responses and notifications are piling up.
     private func pauseReadingIfBacklogged(_ connection: ClientConnection) {
         let threshold = configuration.limits.pauseReadingAboveBytes
@@ -408,7 +443,9 @@ func heraldServerCallback(
 /// The libev timer callback that runs the idle sweep of the server owning the loop.
 func heraldIdleSweep(_ loop: OpaquePointer?, _ timer: UnsafeMutablePointer<ev_timer>?, _ events: Int32) {
     guard let loop, let owner = ev_userdata(loop) else { return }
-    Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().sweepIdleConnections()
+    let server = Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue()
+    server.sweepIdleConnections()
+    server.dropOverdueClosers()
 }
 
 /// The libev prepare callback: flushes the writes queued during the loop iteration.
