@@ -35,15 +35,33 @@ build: setup-system
 run: build
 	$(RELEASE_BIN)/herald --host $(HOST) --port $(PORT) $(ARGS)
 
-## The whole test suite: Swift unit tests, end-to-end tests against the real binary, then the
-## bounded hardening checks (short fuzzing, the e2e suite under ASan, a 2-minute soak).
-test: setup unit-test e2e-test test-hardening
+## The whole test suite: Swift unit tests, end-to-end tests against the real binary, browser
+## tests, then the bounded hardening checks (short fuzzing, the e2e suite under ASan, a 2-minute soak).
+test: setup unit-test e2e-test browser-test test-hardening
 
 unit-test: setup-system
 	swift test
 
 e2e-test: build setup-python
 	HERALD_BIN=$(CURDIR)/$(RELEASE_BIN)/herald $(PYTHON) -m pytest -q Tests/e2e
+
+## Headless Chromium, its driver and selenium for the browser tests (only what is missing).
+BROWSER_APT_PACKAGES := chromium chromium-driver
+.PHONY: setup-browser browser-test
+
+setup-browser:
+	@if ! dpkg -s $(BROWSER_APT_PACKAGES) >/dev/null 2>&1; then \
+		echo "Installing $(BROWSER_APT_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_APT_PACKAGES); \
+	fi
+	@if ! $(PYTHON) -c 'import selenium, websockets, pytest' >/dev/null 2>&1; then \
+		echo "Installing selenium"; \
+		$(PYTHON) -m pip install -q -r Tests/browser/requirements.txt; \
+	fi
+
+## The test page in a real headless Chromium, plus the HTTP routes (HERALD_SCREENSHOT=1 refreshes docs/screenshot.png).
+browser-test: build setup-browser
+	HERALD_BIN=$(CURDIR)/$(RELEASE_BIN)/herald $(PYTHON) -m pytest -q Tests/browser
 
 ## Quick benchmark: upserts/s over 100 connections and fan-out to 1000 subscribers.
 bench: build

@@ -43,13 +43,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Operations: configuration (file, environment, flags), JSON logs, Prometheus text format.
+        .target(
+            name: "HeraldOperations",
+            dependencies: ["HeraldWire", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldCore", "HeraldTransport",
+                "HeraldCore", "HeraldTransport", "HeraldOperations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The browser test page served at `/`.
+            resources: [.copy("Page")]
         ),
         .executableTarget(
             name: "herald-bench",
@@ -63,6 +70,10 @@ let package = Package(
         .testTarget(name: "KoncordeTests", dependencies: ["Koncorde", "HeraldWire"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldWire"]),
         .testTarget(name: "HeraldTransportTests", dependencies: ["HeraldTransport"]),
+        .testTarget(
+            name: "HeraldOperationsTests",
+            dependencies: ["HeraldOperations", "HeraldWire", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldWire", "Koncorde", "HeraldStore"]),
     ]
 )

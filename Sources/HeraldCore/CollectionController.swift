@@ -1,33 +1,33 @@
 import HeraldStore
 import HeraldWire
 
-/// `collection`: create, test, list, truncate and delete collections.
+/// `collection`: create (with mappings), test, list, truncate and delete collections, and read or
+/// update their mappings (stored and reported, not enforced).
 final class CollectionController: Controller {
     let name = "collection"
-    let actions: Set<String> = ["create", "exists", "list", "truncate", "delete"]
+    let actions: Set<String> = ["create", "exists", "list", "truncate", "delete", "getMapping", "updateMapping"]
 
     private let store: DocumentStore
     private let notifier: Notifier
+    private let registry: RoomRegistry
 
-    init(store: DocumentStore, notifier: Notifier) {
+    init(store: DocumentStore, notifier: Notifier, registry: RoomRegistry) {
         self.store = store
         self.notifier = notifier
+        self.registry = registry
     }
 
     func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        let index = try request.index()
-        if request.action == "list" {
-            let names = try store.listCollections(index: index)
-            return .value([
-                "collections": .array(names.map { ["name": .string($0), "type": "stored"] }),
-                "type": "all",
-            ])
+        switch request.action {
+        case "list": return try list(request)
+        case "create": return try create(request)
+        case "getMapping": return try getMapping(request)
+        case "updateMapping": return try updateMapping(request)
+        default: break
         }
+        let index = try request.index()
         let collection = try request.collection()
         switch request.action {
-        case "create":
-            store.createCollection(index: index, collection: collection)
-            return .value(["acknowledged": true])
         case "exists":
             return .value(.bool(store.collectionExists(index: index, collection: collection)))
         case "truncate":
@@ -39,5 +39,73 @@ final class CollectionController: Controller {
             notifier.forgetDocuments(index: index, collection: collection)
             return .value(["acknowledged": true])
         }
+    }
+
+    /// The body is `{mappings, settings}`, or (Kuzzle's deprecated form) the mappings themselves
+    /// when it holds `properties`, `dynamic` or `_meta`. Settings are accepted and ignored.
+    private func create(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let body = try request.optionalBody()
+        let index = try request.index()
+        let collection = try request.collection()
+        var mappings = JSONObject()
+        if body["properties"] != nil || body["dynamic"] != nil || body["_meta"] != nil {
+            mappings = body
+        } else if let given = try body.optionalObject("mappings") {
+            mappings = given
+        }
+        try store.createCollection(index: index, collection: collection, mappings: mappings)
+        return .value(["acknowledged": true])
+    }
+
+    private func getMapping(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let index = try request.index()
+        let collection = try request.collection()
+        let includeKuzzleMeta = try request.bool("includeKuzzleMeta")
+        return .value(try store.mapping(index: index, collection: collection).json(includeKuzzleMeta: includeKuzzleMeta))
+    }
+
+    /// Answers the whole mapping after the update, `_kuzzle_info` included, as Kuzzle does.
+    private func updateMapping(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let index = try request.index()
+        let collection = try request.collection()
+        let mappings = try request.body()
+        return .value(try store.updateMapping(index: index, collection: collection, mappings: mappings)
+            .json(includeKuzzleMeta: true))
+    }
+
+    /// Realtime collections (those with subscriptions) and stored ones, sorted by name; a
+    /// collection that is both is listed twice. `from` and `size` paginate.
+    private func list(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let index = try request.index()
+        let from = try request.integer("from", default: 0)
+        let size = try request.integer("size", default: 0)
+        let type = try request.optionalString("type") ?? "all"
+        guard ["all", "stored", "realtime"].contains(type) else {
+            throw .invalidArgument("type", expected: "\"all\", \"stored\", \"realtime\"")
+        }
+        var entries: [(name: String, type: String)] = []
+        if type != "stored" {
+            let realtime = Set(registry.rooms.values.lazy.filter { $0.index == index }.map(\.collection))
+            entries += realtime.map { ($0, "realtime") }
+        }
+        if type != "realtime" {
+            entries += try store.listCollections(index: index).map { ($0, "stored") }
+        }
+        entries = entries.enumerated().sorted { lhs, rhs in
+            lhs.element.name == rhs.element.name ? lhs.offset < rhs.offset : lhs.element.name < rhs.element.name
+        }.map(\.element)
+        var result = JSONObject()
+        if from > 0 || size > 0 {
+            let start = min(max(from, 0), entries.count)
+            let end = size > 0 ? min(start + size, entries.count) : entries.count
+            entries = Array(entries[start..<end])
+        }
+        result.append("collections", .array(entries.map { ["name": .string($0.name), "type": .string($0.type)] }))
+        result.append("type", .string(type))
+        if from > 0 || size > 0 {
+            result.append("from", .int(from))
+            if size > 0 { result.append("size", .int(size)) }
+        }
+        return .value(.object(result))
     }
 }

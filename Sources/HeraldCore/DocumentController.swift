@@ -1,27 +1,40 @@
 import HeraldStore
 import HeraldWire
+import Koncorde
 
-/// `document`: single-document reads and writes, each write notifying the matching subscribers
-/// unless the request says `silent: true`.
+/// `document`: reads and writes of single documents, of several documents at once
+/// (``BulkDocumentActions``) and of the documents a query selects (``QueryDocumentActions``).
+/// Each write notifies the matching subscribers unless the request says `silent: true`.
 ///
 /// Argument checks follow Kuzzle's order: `_id`, body and its members, options (`silent`,
 /// `refresh`, `retryOnConflict`, `source`), `index`, `collection`; storage checks come last.
 final class DocumentController: Controller {
     let name = "document"
-    let actions: Set<String> = ["create", "createOrReplace", "delete", "exists", "get", "replace", "update", "upsert"]
+    let actions: Set<String>
 
     private let store: DocumentStore
     private let notifier: Notifier
+    private let bulk: BulkDocumentActions
+    private let queries: QueryDocumentActions
 
     /// The user every write is attributed to (Herald serves the anonymous user).
     static let anonymousUser = "-1"
 
-    init(store: DocumentStore, notifier: Notifier) {
+    private static let singleActions: Set<String> = [
+        "create", "createOrReplace", "delete", "exists", "get", "replace", "update", "upsert",
+    ]
+
+    init(store: DocumentStore, notifier: Notifier, koncorde: Koncorde, limits: StorageLimits) {
         self.store = store
         self.notifier = notifier
+        bulk = BulkDocumentActions(store: store, notifier: notifier, limits: limits)
+        queries = QueryDocumentActions(store: store, notifier: notifier, koncorde: koncorde, limits: limits)
+        actions = Self.singleActions.union(BulkDocumentActions.actions).union(QueryDocumentActions.actions)
     }
 
     func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        if BulkDocumentActions.actions.contains(request.action) { return try bulk.handle(request) }
+        if QueryDocumentActions.actions.contains(request.action) { return try queries.handle(request) }
         switch request.action {
         case "upsert": return try upsert(request)
         case "create": return try create(request)
@@ -34,8 +47,9 @@ final class DocumentController: Controller {
         }
     }
 
-    private func context(_ request: KuzzleRequest) -> WriteContext {
-        WriteContext(user: Self.anonymousUser, timestamp: request.timestamp)
+    /// The author and time of a request's writes.
+    static func context(_ request: KuzzleRequest) -> WriteContext {
+        WriteContext(user: anonymousUser, timestamp: request.timestamp)
     }
 
     // MARK: - Actions
@@ -52,7 +66,7 @@ final class DocumentController: Controller {
         let index = try request.index()
         let collection = try request.collection()
         let write = try store.upsert(index: index, collection: collection, id: id, changes: changes,
-                                     defaults: defaults, context: context(request))
+                                     defaults: defaults, context: Self.context(request))
         if !silent {
             notifier.documentWritten(request, index: index, collection: collection, document: write.document,
                                      action: write.created ? .create : .update,
@@ -73,7 +87,7 @@ final class DocumentController: Controller {
         try request.validateRefresh()
         let index = try request.index()
         let collection = try request.collection()
-        let write = try store.create(index: index, collection: collection, id: id, source: body, context: context(request))
+        let write = try store.create(index: index, collection: collection, id: id, source: body, context: Self.context(request))
         if !silent {
             notifier.documentWritten(request, index: index, collection: collection, document: write.document, action: .create)
         }
@@ -88,7 +102,7 @@ final class DocumentController: Controller {
         let index = try request.index()
         let collection = try request.collection()
         let write = try store.createOrReplace(index: index, collection: collection, id: id, source: body,
-                                              context: context(request))
+                                              context: Self.context(request))
         if !silent {
             notifier.documentWritten(request, index: index, collection: collection, document: write.document,
                                      action: write.created ? .create : .replace)
@@ -105,7 +119,7 @@ final class DocumentController: Controller {
         try request.validateRefresh()
         let index = try request.index()
         let collection = try request.collection()
-        let write = try store.replace(index: index, collection: collection, id: id, source: body, context: context(request))
+        let write = try store.replace(index: index, collection: collection, id: id, source: body, context: Self.context(request))
         if !silent {
             notifier.documentWritten(request, index: index, collection: collection, document: write.document, action: .replace)
         }
@@ -121,7 +135,7 @@ final class DocumentController: Controller {
         let source = try request.bool("source")
         let index = try request.index()
         let collection = try request.collection()
-        let write = try store.update(index: index, collection: collection, id: id, changes: changes, context: context(request))
+        let write = try store.update(index: index, collection: collection, id: id, changes: changes, context: Self.context(request))
         if !silent {
             notifier.documentWritten(request, index: index, collection: collection, document: write.document,
                                      action: .update, updatedFields: write.updatedFields)
@@ -187,7 +201,8 @@ final class DocumentController: Controller {
         return nil
     }
 
-    private static func documentObject(_ document: StoredDocument) -> JSONObject {
+    /// `{_id, _source, _version}`.
+    static func documentObject(_ document: StoredDocument) -> JSONObject {
         var result = JSONObject()
         result.append("_id", .string(document.id))
         result.append("_source", .object(document.source))
@@ -195,5 +210,6 @@ final class DocumentController: Controller {
         return result
     }
 
-    private static func document(_ document: StoredDocument) -> JSONValue { .object(documentObject(document)) }
+    /// `{_id, _source, _version}` as a value.
+    static func document(_ document: StoredDocument) -> JSONValue { .object(documentObject(document)) }
 }

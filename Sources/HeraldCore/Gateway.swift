@@ -15,7 +15,9 @@ public final class Gateway {
     private let notifier: Notifier
     private let encoder: ResponseEncoder
     private let clock: any EpochClock
-    private let logger: Logger
+    let logger: Logger
+    /// Request, latency and notification counters.
+    public let metrics = GatewayMetrics()
     private unowned let outbox: any ClientOutbox
     private var controllers: [String: any Controller] = [:]
     private var requestIDs = RequestIDGenerator()
@@ -42,17 +44,19 @@ public final class Gateway {
             koncorde: Koncorde(maxConditions: configuration.maxFilterConditions),
             limits: .init(maxRooms: configuration.maxRooms,
                           maxRoomsPerConnection: configuration.maxSubscriptionsPerConnection))
-        notifier = Notifier(registry: registry, outbox: outbox, nodeID: configuration.nodeID)
+        notifier = Notifier(registry: registry, outbox: outbox, nodeID: configuration.nodeID, metrics: metrics)
         encoder = ResponseEncoder(nodeID: configuration.nodeID)
         let all: [any Controller] = [
             AuthController(),
-            ServerController(clock: clock, nodeID: configuration.nodeID) { [unowned self] in statistics },
+            ServerController(clock: clock, nodeID: configuration.nodeID) { [unowned self] in serverFigures },
             IndexController(store: store, notifier: notifier),
-            CollectionController(store: store, notifier: notifier),
-            DocumentController(store: store, notifier: notifier),
+            CollectionController(store: store, notifier: notifier, registry: registry),
+            DocumentController(store: store, notifier: notifier, koncorde: registry.koncorde,
+                               limits: configuration.storageLimits),
             RealtimeController(registry: registry, notifier: notifier),
         ]
         for controller in all { controllers[controller.name] = controller }
+        metrics.knownActions = controllers.mapValues(\.actions)
     }
 
     /// Open connections.
@@ -88,10 +92,12 @@ public final class Gateway {
         do {
             value = try parser.parse(message)
         } catch {
+            metrics.malformedMessages += 1
             outbox.send(encoder.unroutedFailure(.unexpectedWebSocketError(error.message)), to: connection)
             return
         }
         guard case .object(let frame) = value else {
+            metrics.malformedMessages += 1
             outbox.send(encoder.unroutedFailure(.unexpectedWebSocketError("the request must be a JSON object")),
                         to: connection)
             return
@@ -105,6 +111,7 @@ public final class Gateway {
 
     /// Runs one request frame and returns the encoded response.
     func respond(to frame: JSONObject, from connection: ConnectionID) -> [UInt8] {
+        let startedAt = GatewayMetrics.now()
         let requestId: String
         switch frame["requestId"] {
         case .string(let given)?: requestId = given
@@ -116,8 +123,10 @@ public final class Gateway {
             action: frame["action"]?.stringValue ?? "", timestamp: clock.nowMilliseconds(), connection: connection)
         do {
             let result = try dispatch(request)
+            defer { finished(request, status: 200, startedAt: startedAt) }
             return encoder.success(request, result: result)
         } catch {
+            defer { finished(request, status: error.status, startedAt: startedAt) }
             return encoder.failure(request, error: error)
         }
     }
@@ -134,12 +143,9 @@ public final class Gateway {
         return try controller.handle(request)
     }
 
-    /// Live figures for `server:info`.
-    var statistics: JSONObject {
-        var figures = JSONObject()
-        figures.append("connections", .int(connections.count))
-        figures.append("rooms", .int(registry.roomCount))
-        figures.append("indexes", .int(store.listIndexes().count))
-        return figures
+    /// Live figures for `server:info` and `server:metrics`.
+    var serverFigures: ServerFigures {
+        ServerFigures(connections: connections.count, realtime: realtimeFigures, indexes: store.listIndexes().count,
+                      actions: metrics.knownActions)
     }
 }

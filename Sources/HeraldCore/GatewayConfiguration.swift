@@ -6,6 +6,8 @@ public struct GatewayConfiguration: Sendable {
     public var nodeID: String
     /// Most conditions a filter may have once normalized.
     public var maxFilterConditions: Int
+    /// Most documents one request may read or write.
+    public var storageLimits: StorageLimits
     /// Requests one connection may send per second (heartbeats excluded); `0`: no limit.
     public var maxRequestsPerSecond = 0
     /// Distinct rooms (filters) across all connections; `0`: no limit.
@@ -15,9 +17,13 @@ public struct GatewayConfiguration: Sendable {
     /// Deepest nesting of objects and arrays accepted in a request.
     public var maxJSONDepth = JSONParser.defaultMaximumDepth
 
-    public init(nodeID: String = GatewayConfiguration.randomNodeID(), maxFilterConditions: Int = 100) {
+    public init(
+        nodeID: String = GatewayConfiguration.randomNodeID(), maxFilterConditions: Int = 100,
+        storageLimits: StorageLimits = StorageLimits()
+    ) {
         self.nodeID = nodeID
         self.maxFilterConditions = maxFilterConditions
+        self.storageLimits = storageLimits
     }
 
     /// `herald-` followed by 8 random hex digits.

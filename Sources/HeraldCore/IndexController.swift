@@ -1,10 +1,10 @@
 import HeraldStore
 import HeraldWire
 
-/// `index`: create, test, list and delete indexes.
+/// `index`: create, test, list and delete indexes (one at a time, or several with `mDelete`).
 final class IndexController: Controller {
     let name = "index"
-    let actions: Set<String> = ["create", "exists", "list", "delete"]
+    let actions: Set<String> = ["create", "exists", "list", "delete", "mDelete"]
 
     private let store: DocumentStore
     private let notifier: Notifier
@@ -23,11 +23,25 @@ final class IndexController: Controller {
             return .value(.bool(store.indexExists(try request.index())))
         case "list":
             return .value(["indexes": .array(store.listIndexes().map { .string($0) })])
+        case "mDelete":
+            return try mDelete(request)
         default:
             let index = try request.index()
             try store.deleteIndex(index)
             notifier.forgetDocuments(index: index)
             return .value(["acknowledged": true])
         }
+    }
+
+    /// Deletes the listed indexes that exist; answers `{deleted: [names]}`, unknown names skipped.
+    private func mDelete(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let names = try BulkDocumentActions.bodyArray(request, "indexes")
+        var deleted: [JSONValue] = []
+        for case .string(let index) in names where store.indexExists(index) {
+            try store.deleteIndex(index)
+            notifier.forgetDocuments(index: index)
+            deleted.append(.string(index))
+        }
+        return .value(["deleted": .array(deleted)])
     }
 }

@@ -28,11 +28,13 @@ public final class Notifier {
     private let registry: RoomRegistry
     private unowned let outbox: any ClientOutbox
     private let nodeID: String
+    private let metrics: GatewayMetrics
     /// Rooms each document matched at its last notification, to send `out` when it stops matching.
     private var lastMatches: [DocumentKey: [String]] = [:]
 
-    init(registry: RoomRegistry, outbox: any ClientOutbox, nodeID: String) {
+    init(registry: RoomRegistry, outbox: any ClientOutbox, nodeID: String, metrics: GatewayMetrics) {
         self.registry = registry
+        self.metrics = metrics
         self.outbox = outbox
         self.nodeID = nodeID
     }
@@ -102,6 +104,7 @@ public final class Notifier {
         for channel in room.channels.values where channel.options.users.accepts(scope) {
             let bytes = Self.close(prefix, room: channel.name)
             for connection in channel.subscribers { outbox.send(bytes, to: connection) }
+            metrics.notificationsSent &+= channel.subscribers.count
         }
     }
 
@@ -137,6 +140,7 @@ public final class Notifier {
                 }
             }
         }
+        metrics.notificationsSent &+= deliveries
         return deliveries
     }
 

@@ -25,20 +25,26 @@ public struct ResponseEncoder: Sendable {
         return JSONWriter.encode(.object(frame))
     }
 
+    /// Writes the envelope member by member, without building a `JSONValue` first.
     private func envelope(_ request: KuzzleRequest, error: JSONValue, result: ActionResult, status: Int) -> [UInt8] {
-        var frame = JSONObject()
-        frame.append("action", request.actionEcho)
-        frame.append("collection", request.collectionEcho)
-        frame.append("controller", request.controllerEcho)
-        frame.append("error", error)
-        frame.append("headers", .object(JSONObject()))
-        frame.append("index", request.indexEcho)
-        frame.append("node", .string(nodeID))
-        frame.append("requestId", .string(request.requestId))
-        if case .value(let value) = result { frame.append("result", value) }
-        frame.append("status", .int(status))
-        frame.append("volatile", request.volatile)
-        frame.append("room", .string(request.requestId))
-        return JSONWriter.encode(.object(frame))
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(320)
+        JSONWriter.writeObject(into: &bytes) { frame in
+            frame.value("action", request.actionEcho)
+            frame.value("collection", request.collectionEcho)
+            frame.value("controller", request.controllerEcho)
+            frame.value("error", error)
+            frame.raw("headers", json: Self.emptyObject)
+            frame.value("index", request.indexEcho)
+            frame.string("node", nodeID)
+            frame.string("requestId", request.requestId)
+            if case .value(let value) = result { frame.value("result", value) }
+            frame.int("status", status)
+            frame.value("volatile", request.volatile)
+            frame.string("room", request.requestId)
+        }
+        return bytes
     }
+
+    private static let emptyObject: [UInt8] = Array("{}".utf8)
 }

@@ -183,7 +183,7 @@ public final class DocumentStore {
     // MARK: - Helpers
 
     /// The collection's storage, checking the index first, then the collection.
-    private func storage(_ index: String, _ collection: String) throws(KuzzleError) -> DocumentCollection {
+    func storage(_ index: String, _ collection: String) throws(KuzzleError) -> DocumentCollection {
         guard let collections = indexes[index] else { throw KuzzleError.unknownIndex(index) }
         guard let documents = collections[collection] else {
             throw KuzzleError.unknownCollection(index, collection)

@@ -16,6 +16,10 @@ public final class WebSocketServer {
     public let configuration: WebSocketServerConfiguration
     /// The thread-safe handle for other threads (shutdown).
     public let control = ServerControl()
+    /// Counters for monitoring, as of now.
+    public var metrics: TransportMetrics { counters }
+    /// The live counters (internal, so whole-module optimization sees every access).
+    private var counters = TransportMetrics()
     /// Receives connection events and messages; set before ``start()``.
     public weak var delegate: (any WebSocketServerDelegate)?
 
@@ -72,6 +76,10 @@ public final class WebSocketServer {
     /// Number of open WebSocket connections.
     public var connectionCount: Int { connections.count }
 
+    /// Payload bytes queued for every connection, not yet handed to the socket (walks every
+    /// connection: for scrapes, not hot paths).
+    public var outboundQueueBytes: Int { connections.values.reduce(0) { $0 + $1.outbound.byteCount } }
+
     /// Creates the context and binds the listening socket.
     public func start() throws(StartError) {
         precondition(context == nil, "start() called twice")
@@ -121,7 +129,11 @@ public final class WebSocketServer {
 
     /// Queues a complete text message for a connection. Unknown or closing connections are ignored.
     public func send(_ message: [UInt8], to number: ConnectionNumber) {
-        guard let connection = connections[number], connection.closeRequest?.drainFirst ?? true else { return }
+        guard let connection = connections[number], connection.closeRequest?.drainFirst ?? true else {
+            counters.messagesDropped &+= 1
+            return
+        }
+        counters.messagesQueued &+= 1
         connection.outbound.append(message)
         if connection.closeRequest != nil {
             requestWritable(connection)
@@ -130,6 +142,8 @@ public final class WebSocketServer {
         pauseReadingIfBacklogged(connection)
         if connection.outbound.byteCount > configuration.maxOutboundBytes {
             logger.warning("closing slow consumer", metadata: ["connection": "\(number)"])
+            counters.slowConsumerDisconnects += 1
+            counters.messagesDropped &+= connection.outbound.count
             connection.outbound.removeAll()
             connection.closeRequest = .init(status: 1011, reason: "too much backpressure: client is too slow")
             requestWritable(connection)
@@ -216,7 +230,11 @@ public final class WebSocketServer {
     }
 
     private func opened(wsi: OpaquePointer, session: UnsafeMutableRawPointer) -> Int32 {
-        if shuttingDown { return -1 }
+        if shuttingDown {
+            counters.handshakesRefused += 1
+            return -1
+        }
+        counters.handshakes += 1
         let number = nextNumber
         nextNumber += 1
         session.storeBytes(of: number, as: ConnectionNumber.self)
@@ -234,11 +252,13 @@ public final class WebSocketServer {
         let remaining = Int(lws_remaining_packet_payload(connection.wsi))
         if connection.partialMessage.count + length + remaining > configuration.maxMessageBytes {
             logger.notice("closing connection: message too large", metadata: ["connection": "\(connection.number)"])
+            counters.oversizedMessageDisconnects += 1
             Self.setCloseReason(connection.wsi, status: 1009, reason: "message too large")
             return -1
         }
         let complete = lws_is_final_fragment(connection.wsi) != 0 && remaining == 0
         let bytes = UnsafeRawBufferPointer(start: input, count: input == nil ? 0 : length)
+        if complete { counters.messagesReceived &+= 1 }
         if complete && connection.partialMessage.isEmpty {
             delegate?.received(bytes, from: connection.number)
             return 0
@@ -266,6 +286,7 @@ public final class WebSocketServer {
                 continue
             }
             logger.debug("closing idle connection", metadata: ["connection": "\(connection.number)"])
+            counters.idleDisconnects += 1
             connection.outbound.removeAll()
             connection.closeRequest = .init(status: 1000, reason: "idle timeout")
             requestWritable(connection)
@@ -296,6 +317,8 @@ public final class WebSocketServer {
             from: connection.outbound, maxFrames: configuration.maxFramesPerWrite,
             maxBytes: configuration.maxBytesPerWrite)
         connection.outbound.removeFirst(batch.frames)
+        counters.socketWrites &+= 1
+        counters.bytesWritten &+= batch.bytes
         return lws_write(connection.wsi, batch.start, batch.bytes, herald_lws_write_raw) >= 0
     }
 
@@ -329,6 +352,7 @@ public final class WebSocketServer {
         let verdict = gate.verdict(
             origin: Self.header(wsi, WSI_TOKEN_ORIGIN), openConnections: connections.count, shuttingDown: shuttingDown)
         guard case .refuse(let status, let reason) = verdict else { return 0 }
+        counters.handshakesRefused += 1
         logger.notice("handshake refused", metadata: ["status": "\(status)", "reason": "\(reason)"])
         _ = reason.withCString { lws_return_http_status(wsi, status, $0) }
         return -1

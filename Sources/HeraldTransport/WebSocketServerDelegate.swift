@@ -6,11 +6,14 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var contentType: String
     public var body: [UInt8]
+    /// Headers sent after the common ones, e.g. `("Content-Security-Policy", "default-src 'self'")`.
+    public var extraHeaders: [(name: String, value: String)]
 
-    public init(status: Int, contentType: String, body: [UInt8]) {
+    public init(status: Int, contentType: String, body: [UInt8], extraHeaders: [(name: String, value: String)] = []) {
         self.status = status
         self.contentType = contentType
         self.body = body
+        self.extraHeaders = extraHeaders
     }
 }
 

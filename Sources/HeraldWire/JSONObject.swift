@@ -4,7 +4,7 @@
 /// once an object grows past ``indexThreshold`` keys. Equality ignores key order.
 public struct JSONObject: Sendable {
     /// Number of keys from which lookups go through a hash index.
-    public static let indexThreshold = 12
+    public static let indexThreshold = 24
 
     public private(set) var keys: [String]
     public private(set) var values: [JSONValue]
@@ -21,6 +21,44 @@ public struct JSONObject: Sendable {
     public init(_ pairs: some Sequence<(String, JSONValue)>) {
         self.init()
         for (key, value) in pairs { self[key] = value }
+    }
+
+    /// An object from parallel arrays of keys and values in document order, as a parser collects
+    /// them; a repeated key keeps its first position and its last value. Takes the arrays as they
+    /// are when the keys are unique, so no array is copied or grown.
+    init(collectedKeys keys: [String], values: [JSONValue]) {
+        if keys.count <= Self.indexThreshold {
+            if !Self.hasRepeatedKey(keys) {
+                self.init(keys: keys, values: values, index: nil)
+                return
+            }
+        } else {
+            var built = [String: Int](minimumCapacity: keys.count)
+            var unique = true
+            for position in keys.indices where built.updateValue(position, forKey: keys[position]) != nil {
+                unique = false
+                break
+            }
+            if unique {
+                self.init(keys: keys, values: values, index: built)
+                return
+            }
+        }
+        self.init(zip(keys, values))
+    }
+
+    private init(keys: [String], values: [JSONValue], index: [String: Int]?) {
+        self.keys = keys
+        self.values = values
+        self.index = index
+    }
+
+    private static func hasRepeatedKey(_ keys: [String]) -> Bool {
+        guard keys.count > 1 else { return false }
+        for later in 1..<keys.count {
+            for earlier in 0..<later where keys[earlier] == keys[later] { return true }
+        }
+        return false
     }
 
     /// Number of keys.

@@ -57,11 +57,13 @@ extension JSONParseError {
         let message: String
         switch reason {
         case .unexpectedEnd: message = "Unexpected end of JSON input"
-        case .unexpectedCharacter: message = Self.unexpectedTokenMessage(at: offset, position: position, in: source)
+        case .unexpectedCharacter:
+            message = Self.unexpectedTokenMessage(at: offset, position: position, in: source)
         case .unexpectedNumber: message = "Unexpected number in JSON at position \(position)"
         case .unexpectedString: message = "Unexpected string in JSON at position \(position)"
         case .unterminatedString: message = "Unterminated string in JSON at position \(position)"
-        case .expectedPropertyNameOrBrace: message = "Expected property name or '}' in JSON at position \(position)"
+        case .expectedPropertyNameOrBrace:
+            message = "Expected property name or '}' in JSON at position \(position)"
         case .expectedDoubleQuotedPropertyName:
             message = "Expected double-quoted property name in JSON at position \(position)"
         case .expectedColonAfterPropertyName:
@@ -70,13 +72,15 @@ extension JSONParseError {
             message = "Expected ',' or '}' after property value in JSON at position \(position)"
         case .expectedCommaOrBracket:
             message = "Expected ',' or ']' after array element in JSON at position \(position)"
-        case .exponentMissingNumber: message = "Exponent part is missing a number in JSON at position \(position)"
+        case .exponentMissingNumber:
+            message = "Exponent part is missing a number in JSON at position \(position)"
         case .unterminatedFraction: message = "Unterminated fractional number in JSON at position \(position)"
         case .noNumberAfterMinus: message = "No number after minus sign in JSON at position \(position)"
         case .nonWhitespaceAfterJSON:
             message = "Unexpected non-whitespace character after JSON at position \(position)"
         case .badEscapedCharacter: message = "Bad escaped character in JSON at position \(position)"
-        case .badControlCharacter: message = "Bad control character in string literal in JSON at position \(position)"
+        case .badControlCharacter:
+            message = "Bad control character in string literal in JSON at position \(position)"
         case .badUnicodeEscape: message = "Bad Unicode escape in JSON at position \(position)"
         case .badUTF8: message = "Bad UTF-8 sequence in JSON at position \(position)"
         case .depthExceeded(let limit):
@@ -126,6 +130,7 @@ extension JSONParseError {
             let middle = excerpt(position - context..<position + context)
             return "Unexpected token '\(token)', ...\"\(middle)\"... is not valid JSON"
         }
-        return "Unexpected token '\(token)', ...\"\(excerpt(position - context..<units.count))\" is not valid JSON"
+        return
+            "Unexpected token '\(token)', ...\"\(excerpt(position - context..<units.count))\" is not valid JSON"
     }
 }

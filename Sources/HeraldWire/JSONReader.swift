@@ -9,6 +9,10 @@ struct JSONReader {
     private var position = 0
     /// Decoded bytes of the string being read when it holds escapes; reused from string to string.
     private var scratch: [UInt8] = []
+    /// Keys of the objects being read, innermost last; reused across containers.
+    private var pendingKeys: [String] = []
+    /// Values and elements of the containers being read, innermost last; reused across containers.
+    private var pendingValues: [JSONValue] = []
 
     init(_ bytes: UnsafeRawBufferPointer, maximumDepth: Int) {
         self.bytes = bytes
@@ -26,24 +30,17 @@ struct JSONReader {
 
     // MARK: - Values
 
-    /// An array or object still being read.
+    /// An array or object still being read: where its members start on the pending stacks.
     private struct Container {
         let isObject: Bool
-        var elements: [JSONValue] = []
-        var object = JSONObject()
-        /// The key whose value is being read (objects only).
-        var key = ""
-
-        mutating func add(_ value: JSONValue) {
-            if isObject {
-                object[key] = value
-            } else {
-                elements.append(value)
-            }
-        }
+        let firstValue: Int
+        let firstKey: Int
     }
 
     /// Reads one value, keeping open containers on an explicit stack instead of recursing.
+    ///
+    /// Members wait on ``pendingKeys`` and ``pendingValues`` until their container closes, which
+    /// then takes them in arrays of exactly the right size.
     private mutating func readValue() throws(JSONParseError) -> JSONValue {
         var open: [Container] = []
         while true {
@@ -57,28 +54,39 @@ struct JSONReader {
             case Byte.minus, Byte.zero...Byte.nine:
                 value = try readNumber()
             case Byte.openBrace:
-                guard open.count < maximumDepth else { throw failure(.depthExceeded(maximumDepth), at: position) }
+                guard open.count < maximumDepth else {
+                    throw failure(.depthExceeded(maximumDepth), at: position)
+                }
                 position += 1
                 skipWhitespace()
                 if position < count && bytes[position] == Byte.closeBrace {
                     position += 1
                     value = .object(JSONObject())
                 } else {
-                    var container = Container(isObject: true)
-                    container.key = try readKey(
-                        missingQuote: .expectedPropertyNameOrBrace, missingColon: .expectedColonAfterPropertyName)
-                    open.append(container)
+                    if open.isEmpty { reservePendingCapacity() }
+                    open.append(
+                        Container(
+                            isObject: true, firstValue: pendingValues.count, firstKey: pendingKeys.count))
+                    let key = try readKey(
+                        missingQuote: .expectedPropertyNameOrBrace,
+                        missingColon: .expectedColonAfterPropertyName)
+                    pendingKeys.append(key)
                     continue
                 }
             case Byte.openBracket:
-                guard open.count < maximumDepth else { throw failure(.depthExceeded(maximumDepth), at: position) }
+                guard open.count < maximumDepth else {
+                    throw failure(.depthExceeded(maximumDepth), at: position)
+                }
                 position += 1
                 skipWhitespace()
                 if position < count && bytes[position] == Byte.closeBracket {
                     position += 1
                     value = .array([])
                 } else {
-                    open.append(Container(isObject: false))
+                    if open.isEmpty { reservePendingCapacity() }
+                    open.append(
+                        Container(
+                            isObject: false, firstValue: pendingValues.count, firstKey: pendingKeys.count))
                     continue
                 }
             case Byte.lowercaseT:
@@ -95,30 +103,54 @@ struct JSONReader {
             }
 
             // Hand the value to the innermost container, closing every container that ends here.
-            while let top = open.indices.last {
-                open[top].add(value)
+            while let container = open.last {
+                pendingValues.append(value)
                 skipWhitespace()
                 let next = position < count ? bytes[position] : nil
                 if next == Byte.comma {
                     position += 1
-                    if open[top].isObject {
+                    if container.isObject {
                         // V8 names no expectation when the colon after a later key is missing.
-                        open[top].key = try readKey(missingQuote: .expectedDoubleQuotedPropertyName, missingColon: nil)
+                        let key = try readKey(
+                            missingQuote: .expectedDoubleQuotedPropertyName, missingColon: nil)
+                        pendingKeys.append(key)
                     }
                     break
                 }
-                if open[top].isObject {
+                if container.isObject {
                     guard next == Byte.closeBrace else { throw failure(.expectedCommaOrBrace, at: position) }
-                    position += 1
-                    value = .object(open.removeLast().object)
+                    let keys = takeKeys(from: container.firstKey)
+                    value = .object(
+                        JSONObject(collectedKeys: keys, values: takeValues(from: container.firstValue)))
                 } else {
-                    guard next == Byte.closeBracket else { throw failure(.expectedCommaOrBracket, at: position) }
-                    position += 1
-                    value = .array(open.removeLast().elements)
+                    guard next == Byte.closeBracket else {
+                        throw failure(.expectedCommaOrBracket, at: position)
+                    }
+                    value = .array(takeValues(from: container.firstValue))
                 }
+                position += 1
+                open.removeLast()
             }
             if open.isEmpty { return value }
         }
+    }
+
+    /// Room for the members of typical frames, so the pending stacks rarely grow.
+    private mutating func reservePendingCapacity() {
+        pendingKeys.reserveCapacity(16)
+        pendingValues.reserveCapacity(32)
+    }
+
+    private mutating func takeKeys(from start: Int) -> [String] {
+        let keys = Array(pendingKeys[start...])
+        pendingKeys.removeLast(pendingKeys.count - start)
+        return keys
+    }
+
+    private mutating func takeValues(from start: Int) -> [JSONValue] {
+        let values = Array(pendingValues[start...])
+        pendingValues.removeLast(pendingValues.count - start)
+        return values
     }
 
     /// Reads `"key" :`, failing with `missingQuote` or `missingColon` (an unexpected-token error when nil).
@@ -126,7 +158,9 @@ struct JSONReader {
         missingQuote: JSONParseError.Reason, missingColon: JSONParseError.Reason?
     ) throws(JSONParseError) -> String {
         skipWhitespace()
-        guard position < count && bytes[position] == Byte.quote else { throw failure(missingQuote, at: position) }
+        guard position < count && bytes[position] == Byte.quote else {
+            throw failure(missingQuote, at: position)
+        }
         position += 1
         let key = try readString()
         skipWhitespace()
@@ -153,10 +187,10 @@ struct JSONReader {
     @inline(__always)
     private mutating func skipWhitespace() {
         while position < count {
-            let byte = bytes[position]
-            guard byte == Byte.space || byte == Byte.newline || byte == Byte.carriageReturn || byte == Byte.tab
-            else { return }
-            position += 1
+            switch bytes[position] {
+            case Byte.space, Byte.newline, Byte.carriageReturn, Byte.tab: position += 1
+            default: return
+            }
         }
     }
 
@@ -184,7 +218,9 @@ struct JSONReader {
     }
 
     /// The slow path of ``readString()``: decodes into ``scratch`` from the first escape on.
-    private mutating func readEscapedString(from start: Int, resumingAt resume: Int) throws(JSONParseError) -> String {
+    private mutating func readEscapedString(
+        from start: Int, resumingAt resume: Int
+    ) throws(JSONParseError) -> String {
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<resume]))
         var index = resume
@@ -262,7 +298,8 @@ struct JSONReader {
 
     /// The code unit of a `\uDC00`–`\uDFFF` escape at `offset`, or nil when there is none.
     private func lowSurrogateEscape(at offset: Int) -> UInt32? {
-        guard offset + 6 <= count, bytes[offset] == Byte.backslash, bytes[offset + 1] == Byte.lowercaseU else {
+        guard offset + 6 <= count, bytes[offset] == Byte.backslash, bytes[offset + 1] == Byte.lowercaseU
+        else {
             return nil
         }
         var value: UInt32 = 0
@@ -369,7 +406,9 @@ struct JSONReader {
             }
         }
 
-        guard index < count && Self.isDigit(bytes[index]) else { throw failure(.noNumberAfterMinus, at: index) }
+        guard index < count && Self.isDigit(bytes[index]) else {
+            throw failure(.noNumberAfterMinus, at: index)
+        }
         if bytes[index] == Byte.zero {
             index += 1
             if index < count && Self.isDigit(bytes[index]) { throw failure(.unexpectedNumber, at: index) }
@@ -382,7 +421,9 @@ struct JSONReader {
 
         if index < count && bytes[index] == Byte.dot {
             index += 1
-            guard index < count && Self.isDigit(bytes[index]) else { throw failure(.unterminatedFraction, at: index) }
+            guard index < count && Self.isDigit(bytes[index]) else {
+                throw failure(.unterminatedFraction, at: index)
+            }
             isInteger = false
             repeat {
                 accumulate(bytes[index], fractional: true)
@@ -398,7 +439,9 @@ struct JSONReader {
                 exponentIsNegative = bytes[index] == Byte.minus
                 index += 1
             }
-            guard index < count && Self.isDigit(bytes[index]) else { throw failure(.exponentMissingNumber, at: index) }
+            guard index < count && Self.isDigit(bytes[index]) else {
+                throw failure(.exponentMissingNumber, at: index)
+            }
             var written = 0
             repeat {
                 if written < 100_000 { written = written * 10 + Int(bytes[index] &- Byte.zero) }
@@ -420,7 +463,8 @@ struct JSONReader {
         if !truncated && significand <= 1 << 53 && (-22...22).contains(exponent) {
             // Both operands are exact, so one correctly rounded operation gives the nearest double.
             let magnitude = Double(significand)
-            let scaled = exponent < 0
+            let scaled =
+                exponent < 0
                 ? magnitude / Self.powersOfTen[-exponent] : magnitude * Self.powersOfTen[exponent]
             return .double(negative ? -scaled : scaled)
         }

@@ -61,8 +61,14 @@ public enum JSONWriter {
     /// Appends `string` as a quoted, escaped JSON string.
     public static func writeString(_ string: String, into buffer: inout [UInt8]) {
         buffer.append(Byte.quote)
-        var string = string
-        string.withUTF8 { utf8 in appendEscaped(utf8, to: &buffer) }
+        let written: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            appendEscaped(utf8, to: &buffer)
+        }
+        if written == nil {
+            var contiguous = string
+            contiguous.makeContiguousUTF8()
+            contiguous.withUTF8 { utf8 in appendEscaped(utf8, to: &buffer) }
+        }
         buffer.append(Byte.quote)
     }
 
@@ -109,7 +115,9 @@ public enum JSONWriter {
         for index in utf8.indices {
             let byte = utf8[index]
             guard byte < 0x20 || byte == Byte.quote || byte == Byte.backslash else { continue }
-            if runStart < index { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+            if runStart < index {
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+            }
             runStart = index + 1
             buffer.append(Byte.backslash)
             switch byte {
@@ -125,7 +133,9 @@ public enum JSONWriter {
                 buffer.append(hexDigit(byte & 0x0F))
             }
         }
-        if runStart < utf8.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        if runStart < utf8.count {
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        }
     }
 
     @inline(__always)

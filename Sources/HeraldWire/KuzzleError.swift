@@ -130,12 +130,6 @@ extension KuzzleError {
         id: "services.storage.invalid_argument", code: 16_842_771, status: 400,
         message: "Argument \"refresh\" is invalid (expected: \"wait_for\", false)",
         props: ["refresh", "\"wait_for\", false"])
-
-    public static func writeLimitExceeded(limit: Int) -> KuzzleError {
-        KuzzleError(id: "services.storage.write_limit_exceeded", code: 16_842_756, status: 413,
-                    message: "Number of documents exceeds the server configured value (\(limit))",
-                    props: [String(limit)])
-    }
 }
 
 // MARK: - core.realtime

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HeraldCore
+import HeraldOperations
 import HeraldTransport
 import Logging
 
@@ -8,65 +9,61 @@ struct HeraldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "A realtime pub/sub gateway speaking the Kuzzle protocol over WebSocket.",
+        discussion: """
+            SETTINGS (precedence: flag > environment variable > configuration file > default):
+            \(HeraldConfiguration.helpText)
+            """,
         version: HeraldVersion.current)
 
-    @Option(help: "Interface to listen on.")
-    var host = "0.0.0.0"
+    @Option(help: "JSON configuration file (default: $\(ConfigurationLoader.fileVariable), else none).")
+    var config: String?
 
-    @Option(help: "Port for WebSocket and HTTP (0 picks a free port).")
-    var port = 7512
+    @Flag(help: "Print the effective configuration as JSON and exit.")
+    var printConfig = false
 
-    @Option(help: "Largest inbound message in bytes; a larger one closes the connection (1009).")
-    var maxMessageBytes = 1 << 20
+    @Option(help: ArgumentHelp("Probe an http:// URL, exit 0 if it answers 200, else 1 (container health checks).",
+                               valueName: "url"))
+    var healthcheck: String?
 
-    @Option(help: "Seconds without inbound traffic before a connection is pinged, then closed.")
-    var idleTimeout = 60
-
-    @Option(help: "Bytes of queued outbound data after which a slow client is closed (1011).")
-    var maxOutboundBytes = 16 << 20
-
-    @Option(help: "Most conditions per subscription filter once normalized.")
-    var maxFilterConditions = 100
-
-    @Option(help: "Node id reported in every frame (default: random).")
-    var nodeId: String?
-
-    @Option(help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel = "info"
-
-    @OptionGroup(title: "Limits, TLS and shutdown")
-    var hardening: HardeningOptions
-
-    func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("unknown log level '\(logLevel)'")
-        }
-        guard (0...65535).contains(port) else { throw ValidationError("port must be between 0 and 65535") }
-        guard maxMessageBytes > 0 else { throw ValidationError("--max-message-bytes must be positive") }
-        guard (1...65535).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1 to 65535 seconds") }
-        guard maxOutboundBytes > 0 else { throw ValidationError("--max-outbound-bytes must be positive") }
-        guard maxFilterConditions > 0 else { throw ValidationError("--max-filter-conditions must be positive") }
-    }
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Setting flags (listed below).", valueName: "settings"))
+    var settings: [String] = []
 
     func run() throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        if let healthcheck { throw ExitCode(HealthProbe.run(url: healthcheck)) }
+        let effective: HeraldConfiguration
+        do {
+            effective = try ConfigurationLoader(environment: ProcessEnvironment.current).load(file: config, arguments: settings)
+            try effective.checkTLSFiles()
+        } catch {
+            throw ValidationError(error.description)
         }
+        if printConfig {
+            print(effective.prettyJSON, terminator: "")
+            return
+        }
+        LoggingSetup.bootstrap(level: effective.logLevel, format: effective.logFormat)
         let logger = Logger(label: "herald")
         FileDescriptorLimit.raiseToMaximum()
+        let site: StaticSite
+        do {
+            guard let directory = effective.staticDir ?? BuiltInPage.directory else {
+                throw StaticSite.LoadError(description: "the built-in page is missing: pass --static-dir")
+            }
+            site = try StaticSite(directory: directory)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode.failure
+        }
 
         var serverConfiguration = WebSocketServerConfiguration(
-            host: host, port: port, maxMessageBytes: maxMessageBytes, idleTimeoutSeconds: idleTimeout,
-            maxOutboundBytes: maxOutboundBytes)
-        hardening.apply(to: &serverConfiguration)
+            host: effective.host, port: effective.port, maxMessageBytes: effective.maxMessageBytes,
+            idleTimeoutSeconds: effective.idleTimeout, maxOutboundBytes: effective.maxOutboundBytes)
+        effective.applyLimits(to: &serverConfiguration)
         let server = WebSocketServer(configuration: serverConfiguration, logger: logger)
-        var gatewayConfiguration = GatewayConfiguration(maxFilterConditions: maxFilterConditions)
-        hardening.apply(to: &gatewayConfiguration)
-        if let nodeId { gatewayConfiguration.nodeID = nodeId }
-        let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, logger: logger)
+        var gatewayConfiguration = GatewayConfiguration(maxFilterConditions: effective.maxFilterConditions)
+        effective.applyLimits(to: &gatewayConfiguration)
+        if let nodeId = effective.nodeId { gatewayConfiguration.nodeID = nodeId }
+        let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, site: site, logger: logger)
         server.delegate = bridge
         do {
             try server.start()
@@ -75,7 +72,7 @@ struct HeraldCommand: ParsableCommand {
             throw ExitCode.failure
         }
         logger.info("herald listening", metadata: [
-            "host": "\(host)", "port": "\(server.boundPort)", "node": "\(gatewayConfiguration.nodeID)",
+            "host": "\(effective.host)", "port": "\(server.boundPort)", "node": "\(gatewayConfiguration.nodeID)",
         ])
         SignalWaiter.start(control: server.control, logger: logger)
         server.run()

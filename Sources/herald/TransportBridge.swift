@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldOperations
 import HeraldTransport
 import HeraldWire
 import Logging
@@ -8,9 +9,11 @@ import Logging
 final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
     private unowned let server: WebSocketServer
     private var gateway: Gateway!
+    private let site: StaticSite
 
-    init(server: WebSocketServer, configuration: GatewayConfiguration, logger: Logger) {
+    init(server: WebSocketServer, configuration: GatewayConfiguration, site: StaticSite, logger: Logger) {
         self.server = server
+        self.site = site
         gateway = Gateway(configuration: configuration, outbox: self, logger: logger)
     }
 
@@ -33,12 +36,16 @@ final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
                 "status": "green", "connections": .int(gateway.connectionCount),
                 "rooms": .int(gateway.registry.roomCount), "version": .string(HeraldVersion.current),
             ]
-            return HTTPResponse(status: 200, contentType: "application/json", body: JSONWriter.encode(status))
-        case "/":
-            let text = "Herald \(HeraldVersion.current): Kuzzle-protocol realtime gateway. Connect over WebSocket.\n"
-            return HTTPResponse(status: 200, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
+            return HTTPResponse(
+                status: 200, contentType: "application/json", body: JSONWriter.encode(status),
+                extraHeaders: StaticSite.securityHeaders)
+        case "/metrics":
+            return HTTPResponse(status: 200, contentType: PrometheusTextWriter.contentType,
+                                body: PrometheusExporter.render(gateway: gateway, server: server))
         default:
-            return HTTPResponse(status: 404, contentType: "text/plain; charset=utf-8", body: Array("Not found\n".utf8))
+            return site.response(for: path) ?? HTTPResponse(
+                status: 404, contentType: "text/plain; charset=utf-8", body: Array("Not found\n".utf8),
+                extraHeaders: StaticSite.securityHeaders)
         }
     }
 

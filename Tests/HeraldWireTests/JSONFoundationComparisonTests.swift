@@ -34,7 +34,8 @@ import Testing
     /// neither do we; see JSONParseErrorTests).
     static let invalidCorpus: [String] = [
         "", "[", "{", "[1 2]", #"{"a" 1}"#, #"{'a':1}"#, "{a:1}", "01", "1.", ".5",
-        "1e", "-", "+1", "NaN", "Infinity", "undefined", "tru", "nul", "[1]]", #""abc"#, "\"\u{1}\"", #""\x""#,
+        "1e", "-", "+1", "NaN", "Infinity", "undefined", "tru", "nul", "[1]]", #""abc"#, "\"\u{1}\"",
+        #""\x""#,
         #""\u12""#, "/* comment */ 1", "[1,,2]", #"{"a":1 "b":2}"#, "0x10",
     ]
 

@@ -153,7 +153,8 @@ import Testing
 
     @Test func sameErrorFromEveryEntryPoint() {
         let text = #"{"a":[1,2,}"#
-        let expected = JSONParseError(message: #"Unexpected token '}', "{"a":[1,2,}" is not valid JSON"#, offset: 10)
+        let expected = JSONParseError(
+            message: #"Unexpected token '}', "{"a":[1,2,}" is not valid JSON"#, offset: 10)
         #expect(throws: expected) { try JSONParser.parse(text) }
         #expect(throws: expected) { try JSONParser.parse(Array(text.utf8)) }
         #expect(throws: expected) {
@@ -192,14 +193,17 @@ import Testing
     @Test(arguments: 0..<cases.count)
     func rejected(_ index: Int) {
         let (bytes, offset, position) = Self.cases[index]
-        let expected = JSONParseError(message: "Bad UTF-8 sequence in JSON at position \(position)", offset: offset)
+        let expected = JSONParseError(
+            message: "Bad UTF-8 sequence in JSON at position \(position)", offset: offset)
         #expect(throws: expected) { try JSONParser.parse(bytes) }
     }
 
     @Test func validSequencesOfEveryLengthPass() throws {
         // U+0080, U+07FF, U+0800, U+D7FF, U+E000, U+FFFF, U+10000, U+10FFFF
         let text = "\"\u{80}\u{7FF}\u{800}\u{D7FF}\u{E000}\u{FFFF}\u{10000}\u{10FFFF}\""
-        #expect(try JSONParser.parse(text) == .string("\u{80}\u{7FF}\u{800}\u{D7FF}\u{E000}\u{FFFF}\u{10000}\u{10FFFF}"))
+        #expect(
+            try JSONParser.parse(text)
+                == .string("\u{80}\u{7FF}\u{800}\u{D7FF}\u{E000}\u{FFFF}\u{10000}\u{10FFFF}"))
     }
 }
 
@@ -212,7 +216,10 @@ import Testing
     @Test func defaultLimitIs512() throws {
         #expect(JSONParser.defaultMaximumDepth == 512)
         #expect(try JSONParser.parse(Self.nested(512)) != .null)
-        #expect(throws: JSONParseError(message: "Maximum nesting depth of 512 exceeded in JSON at position 512", offset: 512)) {
+        #expect(
+            throws: JSONParseError(
+                message: "Maximum nesting depth of 512 exceeded in JSON at position 512", offset: 512)
+        ) {
             try JSONParser.parse(Self.nested(513))
         }
     }
@@ -221,14 +228,20 @@ import Testing
         let deep = String(repeating: #"{"a":"#, count: 3) + "1" + String(repeating: "}", count: 3)
         let parser = JSONParser(maximumDepth: 3)
         #expect(try parser.parse(deep) == ["a": ["a": ["a": 1]]])
-        #expect(throws: JSONParseError(message: "Maximum nesting depth of 2 exceeded in JSON at position 10", offset: 10)) {
+        #expect(
+            throws: JSONParseError(
+                message: "Maximum nesting depth of 2 exceeded in JSON at position 10", offset: 10)
+        ) {
             try JSONParser(maximumDepth: 2).parse(deep)
         }
     }
 
     @Test func emptyContainersCount() throws {
         #expect(try JSONParser(maximumDepth: 2).parse("[[]]") == [[]])
-        #expect(throws: JSONParseError(message: "Maximum nesting depth of 2 exceeded in JSON at position 2", offset: 2)) {
+        #expect(
+            throws: JSONParseError(
+                message: "Maximum nesting depth of 2 exceeded in JSON at position 2", offset: 2)
+        ) {
             try JSONParser(maximumDepth: 2).parse("[[{}]]")
         }
     }
@@ -236,7 +249,10 @@ import Testing
     @Test func depthZeroAllowsScalarsOnly() throws {
         let parser = JSONParser(maximumDepth: 0)
         #expect(try parser.parse(" 1 ") == 1)
-        #expect(throws: JSONParseError(message: "Maximum nesting depth of 0 exceeded in JSON at position 1", offset: 1)) {
+        #expect(
+            throws: JSONParseError(
+                message: "Maximum nesting depth of 0 exceeded in JSON at position 1", offset: 1)
+        ) {
             try parser.parse(" []")
         }
     }

@@ -35,11 +35,27 @@ import Testing
 
     @Test func manyKeys() throws {
         let names = (0..<40).map { "key\($0)" }
-        let text = "{" + names.enumerated().map { #""\#($1)":\#($0)"# }.joined(separator: ",") + #","key7":"again"}"#
+        let text =
+            "{" + names.enumerated().map { #""\#($1)":\#($0)"# }.joined(separator: ",") + #","key7":"again"}"#
         let object = try #require(try JSONParser.parse(text).objectValue)
         #expect(object.keys == names)
         #expect(object["key39"] == 39)
         #expect(object["key7"] == "again")
+    }
+
+    @Test func parsedObjectsStayEditable() throws {
+        for size in [3, 12, 13, 30] {
+            let text = "{" + (0..<size).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}"
+            var object = try #require(try JSONParser.parse(text).objectValue)
+            #expect(object["k\(size - 1)"] == .int(size - 1))
+            object["new"] = "v"
+            object["k0"] = "replaced"
+            object.removeValue(forKey: "k1")
+            #expect(object.count == size)
+            #expect(object.keys.first == "k0" && object.keys.last == "new")
+            #expect(object["k0"] == "replaced" && object["k1"] == nil && object["new"] == "v")
+            #expect(object["k\(size - 1)"] == .int(size - 1))
+        }
     }
 
     @Test func whitespaceAnywhereBetweenTokens() throws {
@@ -60,11 +76,15 @@ import Testing
     @Test func parsesAnSDKFrame() throws {
         let value = try JSONParser.parse(KuzzleFrames.upsertRequest)
         let frame = try #require(value.objectValue)
-        #expect(frame.keys == [
-            "_id", "action", "body", "collection", "index", "silent", "source", "controller", "requestId",
-            "default", "refresh", "retryOnConflict", "volatile",
-        ])
-        #expect(frame["body"] == ["changes": ["status": "open", "counter": 1], "default": ["createdBy": "smoke"]])
+        #expect(
+            frame.keys == [
+                "_id", "action", "body", "collection", "index", "silent", "source", "controller", "requestId",
+                "default", "refresh", "retryOnConflict", "volatile",
+            ])
+        #expect(
+            frame["body"] == [
+                "changes": ["status": "open", "counter": 1], "default": ["createdBy": "smoke"],
+            ])
         #expect(frame["retryOnConflict"] == .int(3))
         #expect(frame["silent"] == false)
         #expect(frame["volatile"]?.objectValue?["sdkName"] == "js@7.17.1")
@@ -134,7 +154,7 @@ import Testing
     // MARK: Numbers
 
     @Test(arguments: [
-        ("0", 0), ("1", 1), ("-1", -1), ("42", 42), ("123456789", 123456789),
+        ("0", 0), ("1", 1), ("-1", -1), ("42", 42), ("123456789", 123_456_789),
         ("9223372036854775807", Int.max), ("-9223372036854775808", Int.min),
         ("-9223372036854775807", -Int.max),
     ])
@@ -156,9 +176,11 @@ import Testing
         ("12345678901234567890123", 12345678901234567890123.0),
         ("3.14159265358979323846264338327950288", Double.pi),
         ("2.2250738585072014e-308", 2.2250738585072014e-308),
-        ("4.9e-324", Double.leastNonzeroMagnitude), ("1.7976931348623157e308", Double.greatestFiniteMagnitude),
+        ("4.9e-324", Double.leastNonzeroMagnitude),
+        ("1.7976931348623157e308", Double.greatestFiniteMagnitude),
         ("0.000001", 0.000001), ("1e-7", 1e-7), ("1e21", 1e21), ("1e22", 1e22), ("1e23", 1e23),
-        ("9007199254740993.0", 9007199254740992.0), ("9007199254740995e0", 9007199254740996.0), ("0.1e1", 1), ("0e0", 0), ("0.0", 0),
+        ("9007199254740993.0", 9007199254740992.0), ("9007199254740995e0", 9007199254740996.0), ("0.1e1", 1),
+        ("0e0", 0), ("0.0", 0),
         ("1e0000000000000000000000001", 10), ("100000000000000000000000000000e-29", 1),
         ("0.00000000000000000000000000000000000000001", 1e-41),
         ("1e400", .infinity), ("-1e400", -.infinity), ("1e-400", 0), ("1e99999999999999999999", .infinity),
@@ -216,6 +238,39 @@ import Testing
             let expected = try #require(Double(text))
             let parsed = try JSONParser.parse(text)
             #expect(parsed.numberValue?.bitPattern == expected.bitPattern, "\(text)")
+        }
+    }
+}
+
+/// Damaged frames never crash the parser: each either parses to a value that writes and parses
+/// back unchanged, or fails at an offset inside the input.
+@Suite struct JSONParserRobustnessTests {
+    @Test func mutatedFrames() throws {
+        var generator = SplitMix64(seed: 7)
+        let original = Array(KuzzleFrames.upsertRequest.utf8)
+        let interesting: [UInt8] =
+            Array(#"{}[]",:\"0-.eE+tfnu "#.utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xE2, 0xED, 0xF0, 0xFF]
+        for round in 0..<5_000 {
+            var bytes = original
+            switch round % 3 {
+            case 0:
+                bytes.removeLast(Int(generator.next() % UInt64(bytes.count)))
+            case 1:
+                for _ in 0...(generator.next() % 4) {
+                    let index = Int(generator.next() % UInt64(bytes.count))
+                    bytes[index] = interesting[Int(generator.next() % UInt64(interesting.count))]
+                }
+            default:
+                let index = Int(generator.next() % UInt64(bytes.count))
+                bytes.insert(interesting[Int(generator.next() % UInt64(interesting.count))], at: index)
+            }
+            do {
+                let value = try JSONParser.parse(bytes)
+                #expect(try JSONParser.parse(JSONWriter.encode(value)) == value)
+            } catch {
+                #expect((0...bytes.count).contains(error.offset))
+                #expect(!error.message.isEmpty)
+            }
         }
     }
 }

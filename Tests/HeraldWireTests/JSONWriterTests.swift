@@ -3,23 +3,24 @@ import Testing
 
 /// Expected outputs are what `JSON.stringify` prints for the same JavaScript value.
 @Suite struct JSONWriterTests {
-    @Test(arguments: [
-        (JSONValue.null, "null"),
-        (true, "true"),
-        (false, "false"),
-        (0, "0"),
-        (7, "7"),
-        (-7, "-7"),
-        (10, "10"),
-        (1_234_567_890, "1234567890"),
-        (.int(.max), "9223372036854775807"),
-        (.int(.min), "-9223372036854775808"),
-        ("", #""""#),
-        ([], "[]"),
-        ([:], "{}"),
-        ([1, "a", nil, true, [], [:]], #"[1,"a",null,true,[],{}]"#),
-        (["b": 1, "a": [2, ["c": nil]]], #"{"b":1,"a":[2,{"c":null}]}"#),
-    ] as [(JSONValue, String)])
+    @Test(
+        arguments: [
+            (JSONValue.null, "null"),
+            (true, "true"),
+            (false, "false"),
+            (0, "0"),
+            (7, "7"),
+            (-7, "-7"),
+            (10, "10"),
+            (1_234_567_890, "1234567890"),
+            (.int(.max), "9223372036854775807"),
+            (.int(.min), "-9223372036854775808"),
+            ("", #""""#),
+            ([], "[]"),
+            ([:], "{}"),
+            ([1, "a", nil, true, [], [:]], #"[1,"a",null,true,[],{}]"#),
+            (["b": 1, "a": [2, ["c": nil]]], #"{"b":1,"a":[2,{"c":null}]}"#),
+        ] as [(JSONValue, String)])
     func values(_ value: JSONValue, _ expected: String) {
         #expect(JSONWriter.encodeToString(value) == expected)
     }
@@ -33,7 +34,8 @@ import Testing
         (0x1p53, "9007199254740992"), (0x1p53 + 2, "9007199254740994"), (0x1p64, "18446744073709552000"),
         (1e-6, "0.000001"), (1.2e-6, "0.0000012"), (1e-7, "1e-7"), (1.5e-7, "1.5e-7"), (-1e-7, "-1e-7"),
         (0.000123, "0.000123"), (1e100, "1e+100"), (1.7976931348623157e308, "1.7976931348623157e+308"),
-        (Double.leastNonzeroMagnitude, "5e-324"), (2.2250738585072014e-308, "2.2250738585072014e-308"), (-1e21, "-1e+21"),
+        (Double.leastNonzeroMagnitude, "5e-324"), (2.2250738585072014e-308, "2.2250738585072014e-308"),
+        (-1e21, "-1e+21"),
         (Double.nan, "null"), (Double.infinity, "null"), (-Double.infinity, "null"),
     ])
     func doubles(_ value: Double, _ expected: String) {
@@ -174,7 +176,8 @@ import Testing
                 array.array { nested in nested.int(4) }
             }
         }
-        let expected = #"{"s":"a\"b","i":-3,"d":0.5,"n":null,"t":true,"f":false,"z":null,"v":[1,"x"],"#
+        let expected =
+            #"{"s":"a\"b","i":-3,"d":0.5,"n":null,"t":true,"f":false,"z":null,"v":[1,"x"],"#
             + #""r":{"pre":"encoded"},"o":{"deep":1,"empty":[]},"#
             + #""a":["é",2,1e+21,false,null,{"k":null},[3],{"x":1},[4]]}"#
         #expect(String(decoding: buffer, as: UTF8.self) == expected)

@@ -1,0 +1,259 @@
+import HeraldStore
+import HeraldWire
+
+/// The multi-document actions of `document`: `mCreate`, `mCreateOrReplace`, `mReplace`, `mUpdate`,
+/// `mUpsert`, `mGet` and `mDelete`.
+///
+/// Each item is written with the rules of the matching single-document action and notified on its
+/// own; failed items are reported in `errors` with Kuzzle's reasons and statuses. With
+/// `strict: true`, any failure turns the answer into `api.process.incomplete_multiple_request`
+/// (the items that succeeded stay written and notified).
+struct BulkDocumentActions {
+    /// The write an `m*` change action applies to each item.
+    private enum Change: String {
+        case create = "mCreate"
+        case createOrReplace = "mCreateOrReplace"
+        case replace = "mReplace"
+        case update = "mUpdate"
+        case upsert = "mUpsert"
+
+        var requiresId: Bool { self != .create }
+        var retries: Bool { self == .update || self == .upsert }
+    }
+
+    /// What became of one item.
+    private enum Outcome {
+        case written(DocumentWrite, Notifier.DocumentAction, success: JSONValue)
+        case rejected(Failure)
+    }
+
+    /// A rejected item, as `errors` lists it.
+    private struct Failure {
+        let document: JSONValue
+        let reason: String
+        let status: Int
+
+        var json: JSONValue {
+            ["document": document, "reason": .string(reason), "status": .int(status)]
+        }
+    }
+
+    static let actions: Set<String> = [
+        "mCreate", "mCreateOrReplace", "mReplace", "mUpdate", "mUpsert", "mGet", "mDelete",
+    ]
+
+    let store: DocumentStore
+    let notifier: Notifier
+    let limits: StorageLimits
+
+    func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        switch request.action {
+        case "mGet": return try mGet(request)
+        case "mDelete": return try mDelete(request)
+        default: return try changes(request, Change(rawValue: request.action)!)
+        }
+    }
+
+    // MARK: - Writes
+
+    private func changes(_ request: KuzzleRequest, _ change: Change) throws(KuzzleError) -> ActionResult {
+        let strict = try request.bool("strict")
+        let silent = try request.bool("silent")
+        try request.validateRefresh()
+        let items = try Self.bodyArray(request, "documents")
+        let index = try request.index()
+        let collection = try request.collection()
+        if change.retries { try request.validateRetryOnConflict() }
+        guard items.count <= limits.documentsWriteCount else { throw .documentsWriteLimitExceeded }
+        let source = request.frame["source"] == .string("false") ? false : try request.bool("source", default: true)
+        for (position, item) in items.enumerated() where item.objectValue?["_source"] != nil {
+            throw .unexpectedArgument("documents[\(position)]._source", accepted: "documents[\(position)].body")
+        }
+        if items.isEmpty { return .value(["errors": [], "successes": []]) }
+        try store.checkCollection(index: index, collection: collection)
+
+        let context = DocumentController.context(request)
+        var successes: [JSONValue] = []
+        var errors: [JSONValue] = []
+        var notifications: [(DocumentWrite, Notifier.DocumentAction)] = []
+        for item in items {
+            switch try apply(change, item, index: index, collection: collection, context: context, source: source) {
+            case .written(let write, let action, let success):
+                successes.append(success)
+                notifications.append((write, action))
+            case .rejected(let failure):
+                errors.append(failure.json)
+            }
+        }
+        if !silent {
+            for (write, action) in notifications {
+                notifier.documentWritten(request, index: index, collection: collection, document: write.document,
+                                         action: action, updatedFields: action == .update ? write.updatedFields : nil)
+            }
+        }
+        if strict && !errors.isEmpty { throw .incompleteMultipleRequest(change.rawValue) }
+        return .value(["errors": .array(errors), "successes": .array(successes)])
+    }
+
+    /// Writes one item, or says why it cannot be written; collection-level errors are thrown.
+    private func apply(
+        _ change: Change, _ item: JSONValue, index: String, collection: String, context: WriteContext, source: Bool
+    ) throws(KuzzleError) -> Outcome {
+        let fields = item.objectValue ?? JSONObject()
+        let id: String?
+        switch fields["_id"] {
+        case nil, .null?:
+            if change.requiresId { return .rejected(Failure(document: item, reason: "document _id must be a string", status: 400)) }
+            id = nil
+        case .string(let given)?:
+            id = given
+        default:
+            return .rejected(Failure(document: item, reason: "document _id must be a string", status: 400))
+        }
+        if let id, change == .upsert {
+            return try upsert(item, fields: fields, id: id, index: index, collection: collection, context: context)
+        }
+
+        guard case .object(var body)? = fields["body"] else {
+            return .rejected(Failure(document: item, reason: "document body must be an object", status: 400))
+        }
+        body["_kuzzle_info"] = nil
+        let write: DocumentWrite
+        do {
+            write = try apply(change, id: id, body: body, index: index, collection: collection, context: context)
+        } catch {
+            let rejected: JSONValue = ["_id": id.map { .string($0) } ?? .null, "body": .object(body)]
+            if error == .documentAlreadyExists {
+                return .rejected(Failure(document: rejected, reason: "document already exists", status: 400))
+            }
+            if error.id == "services.storage.not_found" {
+                return .rejected(Failure(document: rejected, reason: "document not found", status: 404))
+            }
+            throw error
+        }
+        var success = JSONObject()
+        success.append("_id", .string(write.document.id))
+        if source || change == .update { success.append("_source", .object(write.document.source)) }
+        success.append("_version", .int(write.document.version))
+        if change != .update {
+            success.append("created", .bool(write.created))
+            success.append("result", write.created ? "created" : "updated")
+        }
+        success.append("status", write.created ? 201 : 200)
+        let action: Notifier.DocumentAction
+        switch change {
+        case .create: action = .create
+        case .createOrReplace: action = write.created ? .create : .replace
+        case .replace: action = .replace
+        case .update, .upsert: action = .update
+        }
+        return .written(write, action, success: .object(success))
+    }
+
+    private func apply(
+        _ change: Change, id: String?, body: JSONObject, index: String, collection: String, context: WriteContext
+    ) throws(KuzzleError) -> DocumentWrite {
+        switch change {
+        case .create:
+            return try store.create(index: index, collection: collection, id: id, source: body, context: context)
+        case .createOrReplace:
+            return try store.createOrReplace(index: index, collection: collection, id: id ?? "", source: body,
+                                             context: context)
+        case .replace:
+            return try store.replace(index: index, collection: collection, id: id ?? "", source: body, context: context)
+        case .update, .upsert:
+            return try store.update(index: index, collection: collection, id: id ?? "", changes: body, context: context)
+        }
+    }
+
+    private func upsert(
+        _ item: JSONValue, fields: JSONObject, id: String, index: String, collection: String, context: WriteContext
+    ) throws(KuzzleError) -> Outcome {
+        guard case .object(let changes)? = fields["changes"] else {
+            return .rejected(Failure(document: item, reason: "document changes must be an object", status: 400))
+        }
+        let defaults: JSONObject?
+        switch fields["default"] {
+        case nil, .null?: defaults = nil
+        case .object(let object)?: defaults = object
+        default: return .rejected(Failure(document: item, reason: "document default must be an object", status: 400))
+        }
+        let write = try store.upsert(index: index, collection: collection, id: id, changes: changes,
+                                     defaults: defaults, context: context)
+        var success = JSONObject()
+        success.append("_id", .string(write.document.id))
+        success.append("_source", .object(write.document.source))
+        success.append("_version", .int(write.document.version))
+        success.append("created", .bool(write.created))
+        success.append("status", write.created ? 201 : 200)
+        return .written(write, write.created ? .create : .update, success: .object(success))
+    }
+
+    // MARK: - Reads and deletes
+
+    private func mGet(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let ids: [JSONValue]
+        if case .array(let given)? = request.frame["body"]?.objectValue?["ids"], !given.isEmpty {
+            ids = given
+        } else {
+            guard let value = request.frame["ids"], !value.isNull else { throw .missingArgument("ids") }
+            guard case .array(let given) = value else { throw .invalidType("ids", expected: "array") }
+            ids = given
+        }
+        let index = try request.index()
+        let collection = try request.collection()
+        let strict = try request.bool("strict")
+        guard ids.count <= limits.documentsFetchCount else { throw .documentsFetchLimitExceeded }
+        try store.checkCollection(index: index, collection: collection)
+        var successes: [JSONValue] = []
+        var errors: [JSONValue] = []
+        for id in ids {
+            if let string = id.stringValue, let document = try? store.get(index: index, collection: collection, id: string) {
+                successes.append(DocumentController.document(document))
+            } else {
+                errors.append(id)
+            }
+        }
+        if strict && !errors.isEmpty { throw .incompleteMultipleRequest("get") }
+        return .value(["errors": .array(errors), "successes": .array(successes)])
+    }
+
+    private func mDelete(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let ids = try Self.bodyArray(request, "ids")
+        let strict = try request.bool("strict")
+        let silent = try request.bool("silent")
+        try request.validateRefresh()
+        let index = try request.index()
+        let collection = try request.collection()
+        guard ids.count <= limits.documentsWriteCount else { throw .documentsWriteLimitExceeded }
+        try store.checkCollection(index: index, collection: collection)
+        var deleted: [StoredDocument] = []
+        var errors: [JSONValue] = []
+        for id in ids {
+            guard case .string(let string) = id else {
+                errors.append(["_id": id, "reason": "document _id must be a string", "status": 400])
+                continue
+            }
+            do {
+                deleted.append(try store.delete(index: index, collection: collection, id: string).document)
+            } catch {
+                errors.append(["_id": id, "reason": "document not found", "status": 404])
+            }
+        }
+        if !silent {
+            for document in deleted {
+                notifier.documentDeleted(request, index: index, collection: collection, document: document)
+            }
+        }
+        if strict && !errors.isEmpty { throw .incompleteMultipleRequest("delete") }
+        return .value(["errors": .array(errors), "successes": .array(deleted.map { .string($0.id) })])
+    }
+
+    /// A required array member of the body (`body.<name>`).
+    static func bodyArray(_ request: KuzzleRequest, _ name: String) throws(KuzzleError) -> [JSONValue] {
+        let body = try request.body()
+        guard let value = body[name], !value.isNull else { throw .missingArgument("body.\(name)") }
+        guard case .array(let array) = value else { throw .invalidType("body.\(name)", expected: "array") }
+        return array
+    }
+}

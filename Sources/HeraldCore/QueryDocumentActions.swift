@@ -1,0 +1,166 @@
+import HeraldStore
+import HeraldWire
+import Koncorde
+
+/// The query-driven actions of `document`: `search`, `count`, `deleteByQuery`, `updateByQuery`,
+/// and `deleteFields` (a partial removal, notified as an update whose `_updatedFields` are the
+/// removed paths, where Kuzzle leaves that list out).
+///
+/// Queries use the Elasticsearch DSL subset of ``ElasticsearchQuery``, or a Koncorde filter with
+/// `lang: "koncorde"`. By-query writes refuse to touch more documents than the write limit and
+/// notify each document they change.
+struct QueryDocumentActions {
+    static let actions: Set<String> = ["search", "count", "deleteByQuery", "updateByQuery", "deleteFields"]
+
+    let store: DocumentStore
+    let notifier: Notifier
+    let koncorde: Koncorde
+    let limits: StorageLimits
+
+    func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        switch request.action {
+        case "search": return try search(request)
+        case "count": return try count(request)
+        case "deleteByQuery": return try deleteByQuery(request)
+        case "updateByQuery": return try updateByQuery(request)
+        default: return try deleteFields(request)
+        }
+    }
+
+    // MARK: - Reads
+
+    private func search(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let from = try request.integer("from", default: 0)
+        let size = try request.integer("size", default: 10)
+        let body = try request.optionalBody()
+        let index = try request.optionalString("index")
+        let collection = try request.optionalString("collection")
+        if (index ?? "").isEmpty && (collection ?? "").isEmpty { throw .missingArgument("index, collection or targets") }
+        let lang = try SearchParameters.language(of: request)
+        guard size <= limits.documentsFetchCount else { throw .documentsFetchLimitExceeded }
+        guard let index, !index.isEmpty else { throw .missingArgument("index") }
+        guard let collection, !collection.isEmpty else { throw .missingArgument("collection") }
+        try SearchParameters.checkBodyKeys(body)
+        let query = try SearchParameters.query(body["query"], lang: lang, koncorde: koncorde, index: index,
+                                               collection: collection)
+        let sort = try SearchParameters.sort(body["sort"])
+        let page = try store.search(index: index, collection: collection, query: query, sort: sort, from: from,
+                                    size: size)
+        let score: JSONValue = sort.isEmpty ? 1 : .null
+        let hits = page.documents.map { document -> JSONValue in
+            var hit = JSONObject()
+            hit.append("_id", .string(document.id))
+            hit.append("_score", score)
+            hit.append("_source", .object(document.source))
+            hit.append("collection", .string(collection))
+            hit.append("index", .string(index))
+            return .object(hit)
+        }
+        return .value(["hits": .array(hits), "total": .int(page.total)])
+    }
+
+    private func count(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let body = try request.optionalBody()
+        let index = try request.index()
+        let collection = try request.collection()
+        let lang = try SearchParameters.language(of: request)
+        try SearchParameters.checkBodyKeys(body)
+        let query = try SearchParameters.query(body["query"], lang: lang, koncorde: koncorde, index: index,
+                                               collection: collection)
+        return .value(["count": .int(try store.count(index: index, collection: collection, query: query))])
+    }
+
+    // MARK: - Writes
+
+    private func deleteByQuery(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let body = try request.optionalBody()
+        let filter = try Self.queryObject(body, required: false)
+        let silent = try request.bool("silent")
+        try request.validateRefresh()
+        let source = try request.bool("source")
+        let index = try request.index()
+        let collection = try request.collection()
+        let lang = try SearchParameters.language(of: request)
+        let query = try SearchParameters.query(filter, lang: lang, koncorde: koncorde, index: index, collection: collection)
+        let targets = try store.matching(index: index, collection: collection, query: query)
+        guard targets.count <= limits.documentsWriteCount else { throw .documentsWriteLimitExceeded }
+        var documents: [JSONValue] = []
+        var ids: [JSONValue] = []
+        for target in targets {
+            let removed = try store.delete(index: index, collection: collection, id: target.id).document
+            if !silent { notifier.documentDeleted(request, index: index, collection: collection, document: removed) }
+            var entry = JSONObject()
+            entry.append("_id", .string(removed.id))
+            if source { entry.append("_source", .object(removed.source)) }
+            documents.append(.object(entry))
+            ids.append(.string(removed.id))
+        }
+        return .value(["documents": .array(documents), "ids": .array(ids)])
+    }
+
+    private func updateByQuery(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let body = try request.body()
+        let filter = try Self.queryObject(body, required: true)
+        var changes = try body.requiredObject("changes")
+        let silent = try request.bool("silent")
+        try request.validateRefresh()
+        let source = try request.bool("source")
+        let index = try request.index()
+        let collection = try request.collection()
+        let lang = try SearchParameters.language(of: request)
+        changes["_kuzzle_info"] = nil
+        let query = try SearchParameters.query(filter, lang: lang, koncorde: koncorde, index: index, collection: collection)
+        let targets = try store.matching(index: index, collection: collection, query: query)
+        guard targets.count <= limits.documentsWriteCount else { throw .documentsWriteLimitExceeded }
+        let context = DocumentController.context(request)
+        var successes: [JSONValue] = []
+        for target in targets {
+            let write = try store.update(index: index, collection: collection, id: target.id, changes: changes,
+                                         context: context)
+            if !silent {
+                notifier.documentWritten(request, index: index, collection: collection, document: write.document,
+                                         action: .update, updatedFields: write.updatedFields)
+            }
+            var entry = JSONObject()
+            entry.append("_id", .string(write.document.id))
+            if source { entry.append("_source", .object(write.document.source)) }
+            entry.append("_version", .int(write.document.version))
+            entry.append("status", 200)
+            successes.append(.object(entry))
+        }
+        return .value(["errors": [], "successes": .array(successes)])
+    }
+
+    private func deleteFields(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let id = try request.string("_id")
+        let fields = try BulkDocumentActions.bodyArray(request, "fields")
+        let silent = try request.bool("silent")
+        try request.validateRefresh()
+        let source = try request.bool("source")
+        let index = try request.index()
+        let collection = try request.collection()
+        var paths: [String] = []
+        for (position, field) in fields.enumerated() {
+            guard case .string(let path) = field else { throw .invalidType("body.fields[\(position)]", expected: "string") }
+            paths.append(path)
+        }
+        let write = try store.deleteFields(index: index, collection: collection, id: id, fields: paths,
+                                           context: DocumentController.context(request))
+        if !silent {
+            notifier.documentWritten(request, index: index, collection: collection, document: write.document,
+                                     action: .update, updatedFields: paths)
+        }
+        if source { return .value(DocumentController.document(write.document)) }
+        return .value(["_id": .string(write.document.id), "_version": .int(write.document.version)])
+    }
+
+    /// `body.query`: an object; absent means every document unless `required`.
+    private static func queryObject(_ body: JSONObject, required: Bool) throws(KuzzleError) -> JSONValue? {
+        guard let value = body["query"], !value.isNull else {
+            if required { throw .missingArgument("body.query") }
+            return nil
+        }
+        guard case .object = value else { throw .invalidType("body.query", expected: "object") }
+        return value
+    }
+}

@@ -1,0 +1,76 @@
+public import HeraldWire
+public import Logging
+
+/// Every setting of the herald server, with its default.
+///
+/// Adding a setting: a stored property here and one entry in ``settings``; the file key, flag,
+/// environment variable, `--help` line and `--print-config` entry all follow from that entry.
+public struct HeraldConfiguration: Equatable, Sendable {
+    public var host = "0.0.0.0"
+    public var port = 7512
+    public var maxMessageBytes = 1 << 20
+    public var idleTimeout = 60
+    public var maxOutboundBytes = 16 << 20
+    public var maxFilterConditions = 100
+    public var nodeId: String?
+    public var logLevel = Logger.Level.info
+    public var logFormat = LogFormat.text
+    public var staticDir: String?
+    public var maxConnections = 0
+    public var maxRequestsPerSecond = 0
+    public var pauseReadingAboveBytes = 1 << 20
+    public var socketSendBufferBytes = 0
+    public var maxRooms = 0
+    public var maxSubscriptionsPerConnection = 0
+    public var maxJsonDepth = JSONParser.defaultMaximumDepth
+    public var allowedOrigins: String?
+    public var tlsCert: String?
+    public var tlsKey: String?
+    public var shutdownTimeout = 5
+
+    public init() {}
+
+    /// The settings, in the order `--help` and `--print-config` list them.
+    public static var settings: [ConfigurationSetting] {
+        [
+            .init("host", \.host, "Interface to listen on."),
+            .init("port", \.port, "Port for WebSocket and HTTP (0 picks a free port).", range: 0...65535),
+            .init("maxMessageBytes", \.maxMessageBytes,
+                  "Largest inbound message in bytes; a larger one closes the connection (1009).", range: 1...Int.max),
+            .init("idleTimeout", \.idleTimeout,
+                  "Seconds without inbound traffic (messages or pings) before a connection is closed.", range: 1...65535),
+            .init("maxOutboundBytes", \.maxOutboundBytes,
+                  "Bytes of queued outbound data after which a slow client is closed (1011).", range: 1...Int.max),
+            .init("maxFilterConditions", \.maxFilterConditions,
+                  "Most conditions per subscription filter once normalized.", range: 1...Int.max),
+            .init("nodeId", \.nodeId, "Node id reported in every frame (default: random)."),
+            .init("logLevel", \.logLevel, "trace, debug, info, notice, warning, error or critical."),
+            .init("logFormat", \.logFormat, "text, or json for one JSON object per line."),
+            .init("staticDir", \.staticDir, "Serve this folder over HTTP instead of the built-in test page."),
+        ] + hardeningSettings
+    }
+
+    /// The configuration as a JSON object, every setting in order (what `--print-config` prints).
+    public var json: JSONObject {
+        var object = JSONObject()
+        for setting in Self.settings { object.append(setting.key, setting.value(in: self)) }
+        return object
+    }
+
+    /// The object one key per line, as a configuration file would be written.
+    public var prettyJSON: String {
+        let lines = json.map { "  " + JSONWriter.encodeToString(.string($0.key)) + ": " + JSONWriter.encodeToString($0.value) }
+        return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// The settings as `--help` lists them: flag, environment variable, default and help.
+    public static var helpText: String {
+        let defaults = HeraldConfiguration()
+        return settings.map { setting in
+            let value = setting.value(in: defaults)
+            let shown = value == .null ? "none" : JSONWriter.encodeToString(value)
+            return "  \(setting.flag) <value>  (\(setting.environmentName); file key \"\(setting.key)\"; default \(shown))\n"
+                + "        \(setting.help)"
+        }.joined(separator: "\n")
+    }
+}

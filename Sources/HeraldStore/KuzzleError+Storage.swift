@@ -1,0 +1,46 @@
+public import HeraldWire
+
+// Storage and query errors of Kuzzle's catalogue not covered by HeraldWire.
+extension KuzzleError {
+    /// `services.storage.get_limit_exceeded`: a read asks for more documents than allowed.
+    public static let documentsFetchLimitExceeded = KuzzleError(
+        id: "services.storage.get_limit_exceeded", code: 16_842_755, status: 413,
+        message: "The number of documents returned by this request exceeds the configured server limit.")
+
+    /// `services.storage.write_limit_exceeded`: a write touches more documents than allowed.
+    public static let documentsWriteLimitExceeded = KuzzleError(
+        id: "services.storage.write_limit_exceeded", code: 16_842_756, status: 413,
+        message: "The number of documents edited by this request exceeds the configured server limit.")
+
+    /// `services.storage.invalid_mapping`.
+    public static func invalidMapping(path: String, detail: String) -> KuzzleError {
+        KuzzleError(id: "services.storage.invalid_mapping", code: 16_842_773, status: 400,
+                    message: "Invalid mapping property \"mappings.\(path)\".\(detail)", props: [path, detail])
+    }
+
+    /// `services.storage.invalid_search_query`: a search body key outside the allowed ones.
+    public static func invalidSearchQuery(_ key: String) -> KuzzleError {
+        KuzzleError(id: "services.storage.invalid_search_query", code: 16_842_792, status: 400,
+                    message: "The argument \"\(key)\" is not allowed at this level of a search query.", props: [key])
+    }
+
+    /// `services.storage.unknown_query_keyword`: a query keyword outside the supported DSL.
+    public static func unknownQueryKeyword(_ keyword: String) -> KuzzleError {
+        KuzzleError(id: "services.storage.unknown_query_keyword", code: 16_842_797, status: 400,
+                    message: "The keyword \"\(keyword)\" is not part of Elasticsearch Query DSL. "
+                        + "Are you trying to use a Koncorde query?",
+                    props: [keyword])
+    }
+
+    /// `services.storage.unexpected_bad_request`: a malformed query, with the search engine's reason.
+    public static func malformedQuery(_ reason: String) -> KuzzleError {
+        KuzzleError(id: "services.storage.unexpected_bad_request", code: 16_842_785, status: 400,
+                    message: reason, props: [reason])
+    }
+
+    /// `api.assert.unexpected_argument`.
+    public static func unexpectedArgument(_ name: String, accepted: String) -> KuzzleError {
+        KuzzleError(id: "api.assert.unexpected_argument", code: 33_619_975, status: 400,
+                    message: "Unexpected argument \"\(name)\" (accepted arguments: \(accepted))", props: [name, accepted])
+    }
+}
