@@ -35,7 +35,8 @@ build_module HeraldStore Sources/HeraldStore
 build_module Logging "$LOGGING_SOURCES" -package-name swift_log
 build_module HeraldCore Sources/HeraldCore
 
-LIBS=(-L "$OUT/lib" -lHeraldCore -lHeraldStore -lKoncorde -lHeraldWire -lLogging)
+# Static archives carry no autolink entries for the Swift overlays they use: name them.
+LIBS=(-L "$OUT/lib" -lHeraldCore -lHeraldStore -lKoncorde -lHeraldWire -lLogging -lswiftGlibc)
 
 # target name, entry file, seed directories...
 run_target() {
@@ -43,7 +44,10 @@ run_target() {
     local binary="$OUT/bin/fuzz-$name" corpus="$OUT/corpus/$name"
     if [ ! -x "$binary" ] || [ -n "$(find "$entry" "$OUT/lib" -newer "$binary" | head -1)" ]; then
         echo "fuzz: linking $name"
-        swiftc "${FLAGS[@]}" -module-name "Fuzz_$name" "$entry" "${LIBS[@]}" -o "$binary"
+        if ! swiftc "${FLAGS[@]}" -module-name "Fuzz_$name" "$entry" "${LIBS[@]}" -o "$binary"; then
+            echo "fuzz: $name does not link"
+            return 1
+        fi
     fi
     mkdir -p "$corpus"
     echo "fuzz: $name for ${SECONDS_EACH}s"
