@@ -3,7 +3,9 @@ stalled ones must be closed (1011) within 10 s, the others' delivery rate and la
 suffer, and the server's memory must stay bounded.
 
 Sizes come from the environment so that CI stays short: SLOW_SUBSCRIBERS (1000),
-SLOW_RATE (publications per second, 100), SLOW_PHASE_S (seconds per phase, 6)."""
+SLOW_RATE (publications per second, 100), SLOW_PHASE_S (seconds per phase, 6). SLOW_P99_SLACK_MS
+(5) is the latency tolerance added to the 20 %: sanitizer builds run with a larger one, their
+timings being too noisy to compare."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ STALLED = max(1, SUBSCRIBERS // 100)
 PROBES = 10
 MAX_OUTBOUND = 64 * 1024
 CLOSE_WITHIN_S = 10.0
+P99_SLACK_MS = float(os.environ.get("SLOW_P99_SLACK_MS", "5"))
 
 
 @dataclass
@@ -192,8 +195,8 @@ def test_stalled_subscribers_are_dropped_without_hurting_the_others(start_server
     print(report)
     assert closed_after is not None and closed_after <= CLOSE_WITHIN_S, report
     assert stall_rate >= 0.8 * base_rate, report
-    # p99 on a shared 2-core box: within 20 %, or within 5 ms for sub-25 ms baselines.
-    assert stall_p99 <= max(1.2 * base_p99, base_p99 + 5), report
+    # p99 on a shared 2-core box: within 20 %, or within the slack for small baselines.
+    assert stall_p99 <= max(1.2 * base_p99, base_p99 + P99_SLACK_MS), report
     assert rss_peak - rss_before <= 64 + STALLED * MAX_OUTBOUND / 2**20, report
     for client in fleet.stalled:
         client.sock.setblocking(True)
