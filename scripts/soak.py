@@ -117,7 +117,9 @@ class Churn:
 
 def main() -> int:
     OUT.mkdir(exist_ok=True)
-    server = HeraldServer(BIN / "herald", ["--log-level", "notice"], name="soak")
+    # herald-bench subscribers send nothing once subscribed: keep the idle timeout out of the way.
+    idle_timeout = str(min(65535, int(SOAK_SECONDS) + 300))
+    server = HeraldServer(BIN / "herald", ["--log-level", "notice", "--idle-timeout", idle_timeout], name="soak")
     server.start()
     pid = server.process.pid
     url = server.url.rstrip("/")
@@ -155,10 +157,16 @@ def main() -> int:
             problems.append(f"herald-bench exited with {load.returncode}")
         metrics = json.loads(report_path.read_text())["metrics"]
         figures = {m["name"]: m["value"] for m in metrics}
-        for name in ("upsert errors", "notifications lost", "unexpected frames", "subscribe failures"):
+        for name in ("upsert errors", "notifications lost", "unexpected frames", "subscribe failures",
+                     "connections failed"):
             if figures.get(name, 0) != 0:
                 problems.append(f"{name}: {figures[name]:.0f}")
         problems += [f"churn: {f}" for f in churn.failures[:5]]
+
+        population = SUBSCRIBERS + CHURN_POOL
+        fewest = min((s[3] for s in samples if 10 < s[0] < SOAK_SECONDS - 5), default=population)
+        if fewest < population * 0.95:
+            problems.append(f"connections dropped during the run: {fewest} of {population} open")
 
         time.sleep(3)
         end_rss, end_fds = rss_mb(pid), fds(pid)
