@@ -35,8 +35,9 @@ build: setup-system
 run: build
 	$(RELEASE_BIN)/herald --host $(HOST) --port $(PORT) $(ARGS)
 
-## The whole test suite: Swift unit tests, then end-to-end tests against the real binary.
-test: setup unit-test e2e-test browser-test
+## The whole test suite: Swift unit tests, end-to-end tests against the real binary, browser
+## tests, then the bounded hardening checks (short fuzzing, the e2e suite under ASan, a 2-minute soak).
+test: setup unit-test e2e-test browser-test test-hardening
 
 unit-test: setup-system
 	swift test
@@ -69,3 +70,31 @@ bench: build
 
 clean:
 	rm -rf .build
+
+# -- Hardening: fuzzing, sanitizers, soak -----------------------------------------------------------
+FUZZ_SECONDS ?= 300
+SOAK_SECONDS ?= 600
+
+.PHONY: fuzz test-asan test-tsan soak test-hardening
+
+## libFuzzer on the JSON parser, the gateway and the Koncorde compiler, FUZZ_SECONDS each.
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+## The e2e suite against a debug herald built with -sanitize=address (scratch path .build-asan).
+test-asan: setup
+	scripts/sanitized-e2e.sh address
+
+## The e2e suite against a debug herald built with -sanitize=thread (scratch path .build-tsan).
+test-tsan: setup
+	scripts/sanitized-e2e.sh thread
+
+## Fan-out at half capacity with 1 %/s connection churn for SOAK_SECONDS; RSS and fds must come back.
+soak: build setup-python
+	SOAK_SECONDS=$(SOAK_SECONDS) $(PYTHON) scripts/soak.py
+
+## What `make test` runs after the suites: bounded versions for CI.
+test-hardening: setup
+	$(MAKE) fuzz FUZZ_SECONDS=30
+	$(MAKE) test-asan
+	$(MAKE) soak SOAK_SECONDS=120

@@ -22,6 +22,11 @@ static inline long herald_ms_since_last_receive(int fd) {
     return (long)info.tcpi_last_data_recv;
 }
 
+/// Caps a socket's kernel send buffer (the kernel doubles the value for its own bookkeeping).
+static inline void herald_set_send_buffer(int fd, int bytes) {
+    if (fd >= 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes));
+}
+
 /// Starts a repeating libev timer (`ev_timer_init` is a macro).
 static inline void herald_start_repeating_timer(struct ev_loop *loop, ev_timer *timer, double seconds,
                                                 void (*callback)(struct ev_loop *, ev_timer *, int)) {

@@ -22,6 +22,8 @@ public final class Gateway {
     private var controllers: [String: any Controller] = [:]
     private var requestIDs = RequestIDGenerator()
     private var connections: Set<ConnectionID> = []
+    private var rateLimiter: RequestRateLimiter
+    private let parser: JSONParser
 
     /// The heartbeat frames of the browser SDK.
     private static let ping: [UInt8] = Array(#"{"p":1}"#.utf8)
@@ -35,8 +37,13 @@ public final class Gateway {
         self.outbox = outbox
         self.clock = clock
         self.logger = logger
+        rateLimiter = RequestRateLimiter(maxPerSecond: configuration.maxRequestsPerSecond)
+        parser = JSONParser(maximumDepth: configuration.maxJSONDepth)
         store = DocumentStore()
-        registry = RoomRegistry(koncorde: Koncorde(maxConditions: configuration.maxFilterConditions))
+        registry = RoomRegistry(
+            koncorde: Koncorde(maxConditions: configuration.maxFilterConditions),
+            limits: .init(maxRooms: configuration.maxRooms,
+                          maxRoomsPerConnection: configuration.maxSubscriptionsPerConnection))
         notifier = Notifier(registry: registry, outbox: outbox, nodeID: configuration.nodeID, metrics: metrics)
         encoder = ResponseEncoder(nodeID: configuration.nodeID)
         let all: [any Controller] = [
@@ -63,6 +70,7 @@ public final class Gateway {
     /// A connection is gone: it leaves every room, and the rooms' `users` channels are told.
     public func connectionClosed(_ connection: ConnectionID) {
         connections.remove(connection)
+        rateLimiter.remove(connection)
         let now = clock.nowMilliseconds()
         for left in registry.disconnect(connection) {
             notifier.userEvent(.out, room: left.room, volatile: left.volatile, timestamp: now)
@@ -76,9 +84,13 @@ public final class Gateway {
             outbox.send(Self.pong, to: connection)
             return
         }
+        if !rateLimiter.admit(connection, nowMilliseconds: clock.nowMilliseconds()) {
+            outbox.send(encoder.unroutedFailure(.rateLimitExceeded), to: connection)
+            return
+        }
         let value: JSONValue
         do {
-            value = try JSONParser.parse(message)
+            value = try parser.parse(message)
         } catch {
             metrics.malformedMessages += 1
             outbox.send(encoder.unroutedFailure(.unexpectedWebSocketError(error.message)), to: connection)

@@ -1,3 +1,5 @@
+import HeraldWire
+
 /// Settings of the API core.
 public struct GatewayConfiguration: Sendable {
     /// The node id every response and notification carries.
@@ -6,6 +8,14 @@ public struct GatewayConfiguration: Sendable {
     public var maxFilterConditions: Int
     /// Most documents one request may read or write.
     public var storageLimits: StorageLimits
+    /// Requests one connection may send per second (heartbeats excluded); `0`: no limit.
+    public var maxRequestsPerSecond = 0
+    /// Distinct rooms (filters) across all connections; `0`: no limit.
+    public var maxRooms = 0
+    /// Rooms one connection may be subscribed to at once; `0`: no limit.
+    public var maxSubscriptionsPerConnection = 0
+    /// Deepest nesting of objects and arrays accepted in a request.
+    public var maxJSONDepth = JSONParser.defaultMaximumDepth
 
     public init(
         nodeID: String = GatewayConfiguration.randomNodeID(), maxFilterConditions: Int = 100,

@@ -10,12 +10,20 @@ public final class RoomRegistry {
         let volatile: JSONValue
     }
 
+    /// Bounds on rooms; `0` means no bound.
+    struct Limits {
+        var maxRooms = 0
+        var maxRoomsPerConnection = 0
+    }
+
     let koncorde: Koncorde
+    let limits: Limits
     private(set) var rooms: [String: Room] = [:]
     private var memberships: [ConnectionID: [String: JSONValue]] = [:]
 
-    init(koncorde: Koncorde) {
+    init(koncorde: Koncorde, limits: Limits = Limits()) {
         self.koncorde = koncorde
+        self.limits = limits
     }
 
     /// Number of rooms.
@@ -32,10 +40,12 @@ public final class RoomRegistry {
         } catch {
             throw .koncordeDSLError(error.message)
         }
+        try checkRoomsPerConnection(connection, joining: normalized.id)
         let room: Room
         if let existing = rooms[normalized.id] {
             room = existing
         } else {
+            if limits.maxRooms > 0, rooms.count >= limits.maxRooms { throw .tooManyRooms }
             let id = koncorde.store(normalized)
             room = Room(id: id, index: index, collection: collection)
             rooms[id] = room
@@ -48,7 +58,15 @@ public final class RoomRegistry {
         _ connection: ConnectionID, roomId: String, options: SubscriptionOptions, volatile: JSONValue
     ) throws(KuzzleError) -> (room: Room, channel: String, newMember: Bool) {
         guard let room = rooms[roomId] else { throw .roomNotFound(roomId) }
+        try checkRoomsPerConnection(connection, joining: roomId)
         return add(connection, to: room, options: options, volatile: volatile)
+    }
+
+    /// A connection already in `roomId` may subscribe again (another channel); a new room counts.
+    private func checkRoomsPerConnection(_ connection: ConnectionID, joining roomId: String) throws(KuzzleError) {
+        guard limits.maxRoomsPerConnection > 0, let joined = memberships[connection], joined[roomId] == nil,
+              joined.count >= limits.maxRoomsPerConnection else { return }
+        throw .tooManyRooms
     }
 
     private func add(

@@ -16,6 +16,17 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.text
     public var staticDir: String?
+    public var maxConnections = 0
+    public var maxRequestsPerSecond = 0
+    public var pauseReadingAboveBytes = 1 << 20
+    public var socketSendBufferBytes = 0
+    public var maxRooms = 0
+    public var maxSubscriptionsPerConnection = 0
+    public var maxJsonDepth = JSONParser.defaultMaximumDepth
+    public var allowedOrigins: String?
+    public var tlsCert: String?
+    public var tlsKey: String?
+    public var shutdownTimeout = 5
 
     public init() {}
 
@@ -36,7 +47,7 @@ public struct HeraldConfiguration: Equatable, Sendable {
             .init("logLevel", \.logLevel, "trace, debug, info, notice, warning, error or critical."),
             .init("logFormat", \.logFormat, "text, or json for one JSON object per line."),
             .init("staticDir", \.staticDir, "Serve this folder over HTTP instead of the built-in test page."),
-        ]
+        ] + hardeningSettings
     }
 
     /// The configuration as a JSON object, every setting in order (what `--print-config` prints).

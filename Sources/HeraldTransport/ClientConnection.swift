@@ -4,6 +4,8 @@ final class ClientConnection {
     struct CloseRequest {
         var status: UInt16
         var reason: String
+        /// Write what is queued before closing (graceful shutdown), and keep answering meanwhile.
+        var drainFirst = false
     }
 
     let number: ConnectionNumber
@@ -21,6 +23,10 @@ final class ClientConnection {
     /// other inbound traffic (control frames).
     var lastInbound: UInt64
     var closeRequest: CloseRequest?
+    /// Monotonic time (ns) after which a server-initiated close gives up on the close frame.
+    var dropDeadline: UInt64 = 0
+    /// Reading is paused until the outbound queue drains (see ``ConnectionLimits``).
+    var readingPaused = false
 
     init(number: ConnectionNumber, wsi: OpaquePointer, now: UInt64) {
         self.number = number

@@ -10,10 +10,15 @@ final class ContextResources {
 
     let interface: UnsafeMutablePointer<CChar>
     let protocols: UnsafeMutablePointer<lws_protocols>
+    /// TLS certificate and key paths, when the listener serves TLS.
+    let certificatePath: UnsafeMutablePointer<CChar>?
+    let privateKeyPath: UnsafeMutablePointer<CChar>?
     private let names: [UnsafeMutablePointer<CChar>]
 
     init(configuration: WebSocketServerConfiguration) {
         interface = strdup(configuration.host)
+        certificatePath = configuration.tls.map { strdup($0.certificatePath) }
+        privateKeyPath = configuration.tls.map { strdup($0.privateKeyPath) }
         names = Self.protocolNames.map { strdup($0) }
         protocols = .allocate(capacity: names.count + 1)
         for (index, name) in names.enumerated() {
@@ -30,6 +35,8 @@ final class ContextResources {
     /// Frees everything; only after `lws_context_destroy`.
     func release() {
         free(interface)
+        free(certificatePath)
+        free(privateKeyPath)
         names.forEach { free($0) }
         protocols.deallocate()
     }

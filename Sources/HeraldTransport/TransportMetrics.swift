@@ -4,7 +4,7 @@
 public struct TransportMetrics: Sendable {
     /// WebSocket handshakes completed and accepted.
     public internal(set) var handshakes = 0
-    /// Handshakes refused (the server was shutting down).
+    /// Handshakes refused: the server was shutting down or full, or the origin was not allowed.
     public internal(set) var handshakesRefused = 0
     /// Complete inbound messages handed to the delegate.
     public internal(set) var messagesReceived = 0

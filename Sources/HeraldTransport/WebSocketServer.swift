@@ -34,18 +34,25 @@ public final class WebSocketServer {
     private let flushWatcher = UnsafeMutablePointer<ev_prepare>.allocate(capacity: 1)
     /// Connections with messages queued during the current loop iteration.
     private var pendingFlush: [ClientConnection] = []
+    /// Connections being closed by the server, dropped if their close frame cannot be sent in time.
+    private var closing: [ClientConnection] = []
+    /// Connections whose reading is paused because their outbound queue is backlogged.
+    private var pausedReaders: [ClientConnection] = []
     /// Closes idle connections once a second.
     private let idleTimer = UnsafeMutablePointer<ev_timer>.allocate(capacity: 1)
     private var connections: [ConnectionNumber: ClientConnection] = [:]
     private var nextNumber: ConnectionNumber = 1
     private var shuttingDown = false
     private let resources: ContextResources
+    private let gate: HandshakeGate
     private var writeBuffer: WriteBuffer
 
     public init(configuration: WebSocketServerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         self.resources = ContextResources(configuration: configuration)
+        self.gate = HandshakeGate(
+            maxConnections: configuration.limits.maxConnections, allowedOrigins: configuration.allowedOrigins)
         self.writeBuffer = WriteBuffer(capacity: configuration.maxBytesPerWrite)
         self.loop = ev_loop_new(UInt32(EVFLAG_AUTO))
         self.foreignLoops = .allocate(capacity: 1)
@@ -82,11 +89,14 @@ public final class WebSocketServer {
         info.iface = UnsafePointer(resources.interface)
         info.protocols = UnsafePointer(resources.protocols)
         info.pt_serv_buf_size = 64 * 1024
+        info.ssl_cert_filepath = UnsafePointer(resources.certificatePath)
+        info.ssl_private_key_filepath = UnsafePointer(resources.privateKeyPath)
         info.count_threads = 1
         info.user = Unmanaged.passUnretained(self).toOpaque()
         info.foreign_loops = foreignLoops
         var options = UInt64(LWS_SERVER_OPTION_LIBEV) | UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8)
         if !configuration.host.contains(":") { options |= UInt64(LWS_SERVER_OPTION_DISABLE_IPV6) }
+        if configuration.tls != nil { options |= UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT) }
         info.options = options
         guard let created = lws_create_context(&info) else {
             throw StartError(description: "cannot listen on \(configuration.host):\(configuration.port)")
@@ -102,7 +112,7 @@ public final class WebSocketServer {
     /// Runs the event loop until a shutdown completes, then destroys the context.
     ///
     /// A shutdown closes every connection with 1001 and ends when they are all gone, or after
-    /// ``shutdownGraceSeconds`` at most.
+    /// ``WebSocketServerConfiguration/shutdownGraceSeconds`` at most.
     public func run() {
         guard let context else { return }
         ev_run(loop, 0)
@@ -113,21 +123,23 @@ public final class WebSocketServer {
         self.context = nil
     }
 
-    /// Longest wait for connections to close during a shutdown.
-    public static let shutdownGraceSeconds = 2.0
-
     private func stopLoop() {
         ev_break(loop, Int32(EVBREAK_ALL))
     }
 
     /// Queues a complete text message for a connection. Unknown or closing connections are ignored.
     public func send(_ message: [UInt8], to number: ConnectionNumber) {
-        guard let connection = connections[number], connection.closeRequest == nil else {
+        guard let connection = connections[number], connection.closeRequest?.drainFirst ?? true else {
             counters.messagesDropped &+= 1
             return
         }
         counters.messagesQueued &+= 1
         connection.outbound.append(message)
+        if connection.closeRequest != nil {
+            requestWritable(connection)
+            return
+        }
+        pauseReadingIfBacklogged(connection)
         if connection.outbound.byteCount > configuration.maxOutboundBytes {
             logger.warning("closing slow consumer", metadata: ["connection": "\(number)"])
             counters.slowConsumerDisconnects += 1
@@ -135,6 +147,7 @@ public final class WebSocketServer {
             connection.outbound.removeAll()
             connection.closeRequest = .init(status: 1011, reason: "too much backpressure: client is too slow")
             requestWritable(connection)
+            dropIfNotClosedSoon(connection)
             return
         }
         if !connection.flushPending {
@@ -183,6 +196,10 @@ public final class WebSocketServer {
         input: UnsafeMutableRawPointer?, length: Int
     ) -> Int32 {
         switch reason {
+        case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+            return shuttingDown ? -1 : 0
+        case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+            return admitHandshake(wsi)
         case LWS_CALLBACK_ESTABLISHED:
             guard let session else { return -1 }
             return opened(wsi: wsi, session: session)
@@ -192,6 +209,8 @@ public final class WebSocketServer {
         case LWS_CALLBACK_SERVER_WRITEABLE:
             guard let connection = connection(for: session) else { return -1 }
             return writeQueued(to: connection)
+        case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+            return peerClosing(connection(for: session), payload: UnsafeRawBufferPointer(start: input, count: length))
         case LWS_CALLBACK_CLOSED:
             if let connection = connection(for: session) { closed(connection) }
             return 0
@@ -220,12 +239,15 @@ public final class WebSocketServer {
         nextNumber += 1
         session.storeBytes(of: number, as: ConnectionNumber.self)
         connections[number] = ClientConnection(number: number, wsi: wsi, now: MonotonicClock.nanoseconds())
+        if configuration.limits.socketSendBufferBytes > 0 {
+            herald_set_send_buffer(lws_get_socket_fd(wsi), Int32(clamping: configuration.limits.socketSendBufferBytes))
+        }
         delegate?.connectionOpened(number)
         return 0
     }
 
     private func received(on connection: ClientConnection, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
-        if connection.closeRequest != nil { return 0 }
+        if !(connection.closeRequest?.drainFirst ?? true) { return 0 }
         connection.lastInbound = MonotonicClock.nanoseconds()
         let remaining = Int(lws_remaining_packet_payload(connection.wsi))
         if connection.partialMessage.count + length + remaining > configuration.maxMessageBytes {
@@ -268,12 +290,18 @@ public final class WebSocketServer {
             connection.outbound.removeAll()
             connection.closeRequest = .init(status: 1000, reason: "idle timeout")
             requestWritable(connection)
+            dropIfNotClosedSoon(connection)
         }
     }
 
     private func writeQueued(to connection: ClientConnection) -> Int32 {
         connection.writableRequested = false
         if let close = connection.closeRequest {
+            if close.drainFirst, !connection.outbound.isEmpty {
+                if !writeBatch(to: connection) { return -1 }
+                requestWritable(connection)
+                return 0
+            }
             Self.setCloseReason(connection.wsi, status: close.status, reason: close.reason)
             return -1
         }
@@ -310,10 +338,98 @@ public final class WebSocketServer {
             return
         }
         for connection in connections.values where connection.closeRequest == nil {
-            connection.closeRequest = .init(status: 1001, reason: "server shutting down")
+            connection.closeRequest = .init(status: 1001, reason: "server shutting down", drainFirst: true)
             requestWritable(connection)
         }
-        herald_break_loop_after(loop, shutdownTimer, Self.shutdownGraceSeconds)
+        herald_break_loop_after(loop, shutdownTimer, configuration.shutdownGraceSeconds)
+    }
+
+    // MARK: - Admission and read pausing
+
+    /// `LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION`: refuses the upgrade with an HTTP status when the
+    /// server is full or shutting down, or the browser origin is not allowed.
+    private func admitHandshake(_ wsi: OpaquePointer) -> Int32 {
+        let verdict = gate.verdict(
+            origin: Self.header(wsi, WSI_TOKEN_ORIGIN), openConnections: connections.count, shuttingDown: shuttingDown)
+        guard case .refuse(let status, let reason) = verdict else { return 0 }
+        counters.handshakesRefused += 1
+        logger.notice("handshake refused", metadata: ["status": "\(status)", "reason": "\(reason)"])
+        _ = reason.withCString { lws_return_http_status(wsi, status, $0) }
+        return -1
+    }
+
+    /// The client sent a close frame: nothing more is read from or queued for it. A close frame
+    /// with a code no peer may send, or a reason that is not UTF-8, fails the connection at once
+    /// instead of being echoed.
+    private func peerClosing(_ connection: ClientConnection?, payload: UnsafeRawBufferPointer) -> Int32 {
+        if let connection, connection.closeRequest == nil {
+            connection.outbound.removeAll()
+            connection.closeRequest = .init(status: 1000, reason: "")
+        }
+        return ClosePayload.isValid(payload) ? 0 : -1
+    }
+
+    /// Nanoseconds a connection the server is closing gets to become writable for its close frame.
+    static let closeFrameGraceNanoseconds: UInt64 = 2_000_000_000
+
+    /// A client that stopped reading never makes its socket writable, so its close frame could
+    /// wait forever: past a short grace the TCP connection is dropped instead (see
+    /// ``dropOverdueClosers()``).
+    private func dropIfNotClosedSoon(_ connection: ClientConnection) {
+        connection.dropDeadline = MonotonicClock.nanoseconds() + Self.closeFrameGraceNanoseconds
+        closing.append(connection)
+    }
+
+    /// Runs with the idle sweep: drops the connections whose close frame is overdue.
+    func dropOverdueClosers() {
+        guard !closing.isEmpty else { return }
+        let now = MonotonicClock.nanoseconds()
+        var overdue: [ClientConnection] = []
+        closing.removeAll { connection in
+            guard connection.isOpen else { return true }
+            guard now >= connection.dropDeadline else { return false }
+            overdue.append(connection)
+            return true
+        }
+        for connection in overdue where connection.isOpen {
+            logger.debug("dropping a connection that did not take its close frame",
+                         metadata: ["connection": "\(connection.number)"])
+            // libwebsockets would wait to flush what it buffered; shutting the socket down makes
+            // its next read see the end of the stream, and it closes the connection.
+            shutdown(lws_get_socket_fd(connection.wsi), Int32(SHUT_RDWR))
+        }
+    }
+
+    /// Stops reading a connection whose responses and notifications are piling up.
+    private func pauseReadingIfBacklogged(_ connection: ClientConnection) {
+        let threshold = configuration.limits.pauseReadingAboveBytes
+        guard threshold > 0, !connection.readingPaused, connection.outbound.byteCount > threshold else { return }
+        connection.readingPaused = true
+        pausedReaders.append(connection)
+        lws_rx_flow_control(connection.wsi, 0)
+    }
+
+    /// Reads again from paused connections whose queue drained below half the threshold; runs
+    /// after the end-of-iteration flush.
+    func resumeDrainedReaders() {
+        guard !pausedReaders.isEmpty else { return }
+        let threshold = configuration.limits.pauseReadingAboveBytes / 2
+        pausedReaders.removeAll { connection in
+            guard connection.isOpen else { return true }
+            guard connection.outbound.byteCount <= threshold else { return false }
+            connection.readingPaused = false
+            lws_rx_flow_control(connection.wsi, 1)
+            return true
+        }
+    }
+
+    /// A request header's value, or `nil` when absent.
+    private static func header(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String? {
+        let length = Int(lws_hdr_total_length(wsi, token))
+        guard length > 0, length < 4096 else { return nil }
+        var buffer = [CChar](repeating: 0, count: length + 1)
+        guard lws_hdr_copy(wsi, &buffer, Int32(buffer.count), token) >= 0 else { return nil }
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private func requestWritable(_ connection: ClientConnection) {
@@ -351,11 +467,15 @@ func heraldServerCallback(
 /// The libev timer callback that runs the idle sweep of the server owning the loop.
 func heraldIdleSweep(_ loop: OpaquePointer?, _ timer: UnsafeMutablePointer<ev_timer>?, _ events: Int32) {
     guard let loop, let owner = ev_userdata(loop) else { return }
-    Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().sweepIdleConnections()
+    let server = Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue()
+    server.sweepIdleConnections()
+    server.dropOverdueClosers()
 }
 
 /// The libev prepare callback: flushes the writes queued during the loop iteration.
 func heraldFlush(_ loop: OpaquePointer?, _ watcher: UnsafeMutablePointer<ev_prepare>?, _ events: Int32) {
     guard let loop, let owner = ev_userdata(loop) else { return }
-    Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().flushPendingWrites()
+    let server = Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue()
+    server.flushPendingWrites()
+    server.resumeDrainedReaders()
 }

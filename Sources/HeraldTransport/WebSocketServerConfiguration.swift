@@ -14,6 +14,14 @@ public struct WebSocketServerConfiguration: Sendable {
     public var maxFramesPerWrite: Int
     /// Bytes merged into one socket write at most (a single larger message is still written whole).
     public var maxBytesPerWrite: Int
+    /// Connection count, read pausing and socket buffer bounds.
+    public var limits = ConnectionLimits()
+    /// Browser origins allowed to open a WebSocket (`scheme://host[:port]`); empty allows all.
+    public var allowedOrigins: Set<String> = []
+    /// Serve TLS (wss/https) with these files instead of plain ws/http.
+    public var tls: TLSFiles?
+    /// Longest wait, during a shutdown, for queued frames to be written and clients to close.
+    public var shutdownGraceSeconds = 5.0
 
     public init(
         host: String = "0.0.0.0",

@@ -33,6 +33,7 @@ struct HeraldCommand: ParsableCommand {
         let effective: HeraldConfiguration
         do {
             effective = try ConfigurationLoader(environment: ProcessEnvironment.current).load(file: config, arguments: settings)
+            try effective.checkTLSFiles()
         } catch {
             throw ValidationError(error.description)
         }
@@ -54,12 +55,13 @@ struct HeraldCommand: ParsableCommand {
             throw ExitCode.failure
         }
 
-        let server = WebSocketServer(
-            configuration: WebSocketServerConfiguration(
-                host: effective.host, port: effective.port, maxMessageBytes: effective.maxMessageBytes,
-                idleTimeoutSeconds: effective.idleTimeout, maxOutboundBytes: effective.maxOutboundBytes),
-            logger: logger)
+        var serverConfiguration = WebSocketServerConfiguration(
+            host: effective.host, port: effective.port, maxMessageBytes: effective.maxMessageBytes,
+            idleTimeoutSeconds: effective.idleTimeout, maxOutboundBytes: effective.maxOutboundBytes)
+        effective.applyLimits(to: &serverConfiguration)
+        let server = WebSocketServer(configuration: serverConfiguration, logger: logger)
         var gatewayConfiguration = GatewayConfiguration(maxFilterConditions: effective.maxFilterConditions)
+        effective.applyLimits(to: &gatewayConfiguration)
         if let nodeId = effective.nodeId { gatewayConfiguration.nodeID = nodeId }
         let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, site: site, logger: logger)
         server.delegate = bridge

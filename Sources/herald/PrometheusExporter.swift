@@ -11,7 +11,7 @@ enum PrometheusExporter {
         page.single("herald_connections", .gauge, help: "Open WebSocket connections.", server.connectionCount)
         page.single("herald_handshakes_total", .counter, help: "WebSocket handshakes accepted.", transport.handshakes)
         page.single("herald_handshakes_refused_total", .counter,
-                    help: "WebSocket handshakes refused (server shutting down).", transport.handshakesRefused)
+                    help: "WebSocket handshakes refused (shutting down, full, or origin not allowed).", transport.handshakesRefused)
         page.single("herald_messages_received_total", .counter, help: "Complete inbound messages.",
                     transport.messagesReceived)
         page.single("herald_outbound_messages_total", .counter, help: "Messages queued for clients.",

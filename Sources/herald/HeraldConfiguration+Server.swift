@@ -1,0 +1,31 @@
+import Glibc
+import HeraldCore
+import HeraldOperations
+import HeraldTransport
+
+/// How the limit, TLS and shutdown settings reach the transport and the API core.
+extension HeraldConfiguration {
+    /// Checks that need more than one setting, or the file system.
+    func checkTLSFiles() throws(ConfigurationError) {
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ConfigurationError("--tls-cert and --tls-key go together") }
+        for path in [tlsCert, tlsKey].compactMap({ $0 }) where access(path, R_OK) != 0 {
+            throw ConfigurationError("cannot read '\(path)'")
+        }
+    }
+
+    func applyLimits(to configuration: inout WebSocketServerConfiguration) {
+        configuration.limits = ConnectionLimits(
+            maxConnections: maxConnections, pauseReadingAboveBytes: pauseReadingAboveBytes,
+            socketSendBufferBytes: socketSendBufferBytes)
+        configuration.allowedOrigins = Set(originList)
+        if let tlsCert, let tlsKey { configuration.tls = TLSFiles(certificatePath: tlsCert, privateKeyPath: tlsKey) }
+        configuration.shutdownGraceSeconds = Double(shutdownTimeout)
+    }
+
+    func applyLimits(to configuration: inout GatewayConfiguration) {
+        configuration.maxRequestsPerSecond = maxRequestsPerSecond
+        configuration.maxRooms = maxRooms
+        configuration.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection
+        configuration.maxJSONDepth = maxJsonDepth
+    }
+}
