@@ -56,6 +56,7 @@ cat /proc/loadavg > "$WORK/loadavg-before"
 NATS=(--against nats --nats-port "$NATS_PORT" "${NATS_CPU[@]}")
 run upsert-w16 upsert --connections 100 --window 16 --duration "$DURATION"
 run upsert-w1 upsert --connections 100 --window 1 --duration "$DURATION"
+run upsert-w2 upsert --connections 100 --window 2 --duration "$DURATION"
 # Window 64: with 16 upserts in flight one publisher is bound by its round trip, not by the server.
 run fanout-max fanout --subscribers 1000 --publishers 1 --window 64 --duration "$DURATION" "${NATS[@]}"
 for rate in $RATES; do
