@@ -27,8 +27,8 @@ public struct KuzzleRequest: Sendable {
 
     /// The `volatile` object, or `null` when absent or not an object.
     public var volatile: JSONValue {
-        if case .object = frame["volatile"] { return frame["volatile"]! }
-        return .null
+        guard let volatile = frame["volatile"], case .object = volatile else { return .null }
+        return volatile
     }
 
     /// `controller` as echoed in responses (`null` when absent or not a string).
@@ -41,8 +41,8 @@ public struct KuzzleRequest: Sendable {
     public var collectionEcho: JSONValue { echo("collection") }
 
     private func echo(_ key: String) -> JSONValue {
-        if case .string = frame[key] { return frame[key]! }
-        return .null
+        guard let value = frame[key], case .string = value else { return .null }
+        return value
     }
 
     /// A required, non-empty string argument.
