@@ -74,28 +74,22 @@ public final class NatsFanoutScenario: ConnectionPoolDelegate {
         }
 
         sending = true
-        let cpuStart = ProcessCPUTime.seconds()
-        let start = MonotonicClock.now()
-        let end = start + UInt64(configuration.durationSeconds * 1e9)
-        var progress = ProgressLine(start: start)
-        var now = start
-        while now < end {
-            publish(now: now, start: start, pool: pool)
-            try pool.poll(timeoutMilliseconds: configuration.rate > 0 ? 1 : 5, delegate: self)
-            now = MonotonicClock.now()
-            progress.update(now: now, count: delivered, label: "deliveries",
-                            detail: "sent \(sent)  lost so far \(max(0, expected - delivered))")
-        }
-        let elapsed = Double(now - start) / 1e9
-        let deliveredInWindow = delivered
-        let sentInWindow = sent
-        let cpuSeconds = ProcessCPUTime.seconds() - cpuStart
-        sending = false
-        let drainEnd = MonotonicClock.now() + UInt64(configuration.drainSeconds * 1e9)
-        while (acknowledged < sent || delivered < expected) && MonotonicClock.now() < drainEnd {
-            try pool.poll(timeoutMilliseconds: 10, delegate: self)
-        }
-        progress.finish()
+        var deliveredInWindow = 0
+        var sentInWindow = 0
+        let window = try MeasuredWindow(
+            pool: pool, delegate: self, durationSeconds: configuration.durationSeconds,
+            drainSeconds: configuration.drainSeconds, pollMilliseconds: configuration.rate > 0 ? 1 : 5,
+            act: { now, start in publish(now: now, start: start, pool: pool) },
+            count: { delivered },
+            detail: { "sent \(sent)  lost so far \(max(0, expected - delivered))" },
+            windowEnded: {
+                deliveredInWindow = delivered
+                sentInWindow = sent
+                sending = false
+            },
+            outstanding: { acknowledged < sent || delivered < expected })
+        let elapsed = window.elapsed
+        let cpuSeconds = window.cpuSeconds
         let open = pool.openCount
         pool.closeAll()
 
