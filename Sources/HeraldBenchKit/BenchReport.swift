@@ -77,3 +77,14 @@ public struct BenchReport: Encodable, Sendable {
         return String(format: "%.2f", value)
     }
 }
+
+extension BenchReport {
+    /// The server's resident memory before and after the connections were opened, and what each
+    /// connection cost; nothing when either reading is missing (no server pid given).
+    mutating func addServerMemory(beforeKilobytes: Int?, afterKilobytes: Int?, connections: Int) {
+        guard let beforeKilobytes, let afterKilobytes else { return }
+        add("server RSS before", beforeKilobytes, unit: "kB")
+        add("server RSS after", afterKilobytes, unit: "kB")
+        add("server bytes per connection", Double(afterKilobytes - beforeKilobytes) * 1024 / Double(max(connections, 1)))
+    }
+}

@@ -79,11 +79,7 @@ public final class ConnectionsScenario: ConnectionPoolDelegate {
         report.add("subscribe failures", subscribeFailures)
         report.add("connections failed", failedConnections)
         report.add("survivors", survivors)
-        if let rssBefore, let rssAfter {
-            report.add("server RSS before", rssBefore, unit: "kB")
-            report.add("server RSS after", rssAfter, unit: "kB")
-            report.add("server bytes per connection", Double(rssAfter - rssBefore) * 1024 / Double(max(survivors, 1)))
-        }
+        report.addServerMemory(beforeKilobytes: rssBefore, afterKilobytes: rssAfter, connections: survivors)
         if let lastFailure, failedConnections + subscribeFailures > 0 {
             StandardError.write("last failure: \(lastFailure)\n")
         }

@@ -63,11 +63,7 @@ public final class NatsConnectionsScenario: ConnectionPoolDelegate {
         report.add("server errors", serverErrors)
         report.add("connections failed", failedConnections)
         report.add("survivors", survivors)
-        if let rssBefore, let rssAfter {
-            report.add("server RSS before", rssBefore, unit: "kB")
-            report.add("server RSS after", rssAfter, unit: "kB")
-            report.add("server bytes per connection", Double(rssAfter - rssBefore) * 1024 / Double(max(survivors, 1)))
-        }
+        report.addServerMemory(beforeKilobytes: rssBefore, afterKilobytes: rssAfter, connections: survivors)
         if let lastFailure, failedConnections + serverErrors > 0 {
             StandardError.write("last failure: \(lastFailure)\n")
         }
