@@ -17,7 +17,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-PAGE_DIR = REPO / "Sources" / "herald" / "Page"
+PAGE_DIR = REPO / "Sources" / "HeraldPageAssets" / "Page"
 CLIENT = HERE / "kuzzle_client.py"
 
 
