@@ -122,7 +122,7 @@ test-asan: setup
 test-tsan: setup
 	scripts/sanitized-e2e.sh thread
 
-## Fan-out at half capacity with 1 %/s connection churn for SOAK_SECONDS; RSS and fds must come back.
+## Fan-out at a quarter of capacity with 1 %/s connection churn for SOAK_SECONDS; RSS and fds must come back.
 soak: build setup-python
 	SOAK_SECONDS=$(SOAK_SECONDS) $(PYTHON) scripts/soak.py
 
