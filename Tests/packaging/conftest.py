@@ -33,14 +33,16 @@ def free_port() -> int:
 class Herald:
     """One herald process started from `argv` in `cwd` with exactly `env`, output to `log`."""
 
-    def __init__(self, argv: list[str], *, cwd: Path, env: dict[str, str], log: Path, port: int) -> None:
-        self.argv, self.cwd, self.env, self.log, self.port = argv, cwd, env, log, port
+    def __init__(self, argv: list[str], *, cwd: Path, env: dict[str, str], log: Path, port: int,
+                 uid: int | None = None) -> None:
+        self.argv, self.cwd, self.env, self.log, self.port, self.uid = argv, cwd, env, log, port, uid
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "Herald":
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(self.argv, cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
-                                            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                            user=self.uid, group=self.uid, extra_groups=[] if self.uid else None)
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -79,11 +81,12 @@ def run_herald(tmp_path: Path) -> Iterator:
     """Factory: run_herald(binary, *args, cwd=..., env=...) starts a herald on a free loopback port."""
     started: list[Herald] = []
 
-    def start(binary: Path, *args: str, cwd: Path, env: dict[str, str] | None = None) -> Herald:
+    def start(binary: Path, *args: str, cwd: Path, env: dict[str, str] | None = None,
+              uid: int | None = None) -> Herald:
         port = free_port()
         herald = Herald([str(binary), *args, "--host", HOST, "--port", str(port)], cwd=cwd,
                         env=env if env is not None else clean_environment(),
-                        log=tmp_path / f"herald-{len(started)}.log", port=port)
+                        log=tmp_path / f"herald-{len(started)}.log", port=port, uid=uid)
         started.append(herald)
         return herald.start()
 

@@ -7,9 +7,13 @@ folder with the stage's ENV, ENTRYPOINT and HEALTHCHECK: it starts and serves `/
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -83,21 +87,44 @@ def lws_plugins() -> list[Path]:
     return [Path(line) for line in listed.splitlines() if line.endswith(".so")]
 
 
+def image_uid(stage: Stage) -> int:
+    """The uid `useradd --uid N` gives the stage's USER."""
+    for instruction in stage.of("RUN"):
+        match = re.search(r"useradd\b[^&]*--uid\s+(\d+)", instruction.text)
+        if match:
+            return int(match.group(1))
+    raise AssertionError("the runtime stage creates no user with a fixed uid")
+
+
 @pytest.fixture(scope="module")
-def layout(dist_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
-    root = tmp_path_factory.mktemp("runtime-stage")
-    return root, lay_out(root, runtime_stage(), dist_tree)
+def layout() -> Iterator[tuple[Path, list[Path]]]:
+    """A folder every user can traverse (pytest's own temp folders are private to their owner), so
+    Herald can run from it as the image's unprivileged user."""
+    root = Path(tempfile.mkdtemp(prefix="herald-runtime-stage-"))
+    root.chmod(0o755)
+    yield root, []
+    shutil.rmtree(root, ignore_errors=True)
 
 
-def test_the_folder_holds_exactly_the_copied_files(layout) -> None:
+@pytest.fixture(scope="module")
+def laid_out(layout, dist_tree: Path) -> tuple[Path, list[Path]]:
     root, written = layout
+    written += lay_out(root, runtime_stage(), dist_tree)
+    for path in written:
+        for parent in path.relative_to(root).parents:
+            (root / parent).chmod(0o755)
+    return root, written
+
+
+def test_the_folder_holds_exactly_the_copied_files(laid_out) -> None:
+    root, written = laid_out
     present = sorted(p for p in root.rglob("*") if p.is_file())
     assert present == sorted(written)
     assert {p.relative_to(root).as_posix() for p in written} == {"usr/local/bin/herald", "etc/herald/herald.json"}
 
 
-def test_every_library_comes_from_a_package_the_runtime_stage_installs(layout) -> None:
-    root, _ = layout
+def test_every_library_comes_from_a_package_the_runtime_stage_installs(laid_out) -> None:
+    root, _ = laid_out
     installed = runtime_stage().apt_packages()
     needed = {}
     plugins = lws_plugins()
@@ -111,14 +138,21 @@ def test_every_library_comes_from_a_package_the_runtime_stage_installs(layout) -
     assert LWS_PLUGIN_PACKAGE in needed.values()
 
 
-def test_herald_runs_from_the_layout_as_the_image_starts_it(layout, run_herald) -> None:
-    root, _ = layout
+def test_herald_runs_from_the_layout_as_the_image_starts_it(laid_out, run_herald) -> None:
+    root, _ = laid_out
     stage = runtime_stage()
     relocated = {key: str(root / value.lstrip("/")) if value.startswith("/") else value
                  for key, value in stage.environment().items()}
+    # As root, run as the image's user: its folders (made by the stage's RUN line) are its own.
+    uid = image_uid(stage) if os.geteuid() == 0 else None
     for folder in [i.words()[-1] for i in stage.of("WORKDIR")] + \
             [v for i in stage.of("VOLUME") for v in i.words()]:
-        (root / folder.lstrip("/")).mkdir(parents=True, exist_ok=True)
+        made = root / folder.lstrip("/")
+        made.mkdir(parents=True, exist_ok=True)
+        for parent in made.relative_to(root).parents:
+            (root / parent).chmod(0o755)
+        if uid is not None:
+            os.chown(made, uid, uid)
     bin_path = ":".join(str(root / p) for p in ("usr/local/bin", "usr/bin", "bin"))
     environment = clean_environment(**relocated)
     environment["PATH"] = bin_path + ":" + environment["PATH"]
@@ -128,7 +162,7 @@ def test_herald_runs_from_the_layout_as_the_image_starts_it(layout, run_herald) 
     assert binary == str(root / "usr/local/bin/herald")
     workdir = root / stage.of("WORKDIR")[-1].words()[-1].lstrip("/")
 
-    herald = run_herald(Path(binary), *arguments, cwd=workdir, env=environment)
+    herald = run_herald(Path(binary), *arguments, cwd=workdir, env=environment, uid=uid)
     assert_serves_built_in_page(herald.port)
     assert_healthy(herald.port)
     assert_serves_api(herald.port)
@@ -141,6 +175,8 @@ def test_herald_runs_from_the_layout_as_the_image_starts_it(layout, run_herald) 
     answer = subprocess.run(probe_command, env=environment, capture_output=True, text=True, timeout=30)
     assert answer.returncode == 0, answer.stderr
     assert herald.alive()
+    if uid is not None:
+        assert os.stat(f"/proc/{herald.process.pid}").st_uid == uid, "runs as the image's user"
     herald.stop()
     assert herald.process.returncode == 0, "SIGTERM (docker stop) is a clean exit"
     answer = subprocess.run(probe_command, env=environment, capture_output=True, text=True, timeout=30)
