@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -79,17 +80,41 @@ def broken_site(problem: str, site: Path) -> None:
         (site / "secret.html").chmod(0)
 
 
-@pytest.mark.parametrize("problem", [
-    "missing", "not-a-folder", "too-many-files",
-    pytest.param("unreadable-file", marks=pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")),
-])
-def test_unreadable_static_dir_is_a_warning_and_404(problem: str, herald_bin: Path, tmp_path: Path,
-                                                    run_herald) -> None:
-    site = tmp_path / "site"
-    broken_site(problem, site)
-    herald = run_herald(herald_bin, "--static-dir", str(site), cwd=tmp_path)
-    assert http_get(herald.port, "/")[::2] == (404, b"Not found\n")
-    assert http_get(herald.port, "/index.html")[0] == 404
-    assert "warning" in herald.output() and "static files not served" in herald.output(), herald.output()
-    assert_healthy(herald.port)
-    assert_serves_api(herald.port)
+# As root every file is readable: Herald then runs as nobody, from a folder nobody may traverse.
+NOBODY = 65534
+
+
+@pytest.mark.parametrize("problem", ["missing", "not-a-folder", "too-many-files", "unreadable-file"])
+def test_unreadable_static_dir_is_a_warning_and_404(problem: str, herald_bin: Path, run_herald) -> None:
+    place = Path(tempfile.mkdtemp(prefix="herald-static-"))
+    try:
+        place.chmod(0o755)
+        binary = copied_alone(herald_bin, place / "bin")
+        (place / "bin").chmod(0o755)
+        site = place / "site"
+        broken_site(problem, site)
+        uid = NOBODY if os.geteuid() == 0 else None
+        herald = run_herald(binary, "--static-dir", str(site), cwd=place, uid=uid)
+        assert http_get(herald.port, "/")[::2] == (404, b"Not found\n")
+        assert http_get(herald.port, "/index.html")[0] == 404
+        assert "warning" in herald.output() and "static files not served" in herald.output(), herald.output()
+        assert_healthy(herald.port)
+        assert_serves_api(herald.port)
+    finally:
+        shutil.rmtree(place, ignore_errors=True)
+
+
+def test_readable_static_dir_is_served_by_an_unprivileged_user(herald_bin: Path, run_herald) -> None:
+    """The control of the test above: the same layout without the unreadable file is served."""
+    place = Path(tempfile.mkdtemp(prefix="herald-static-"))
+    try:
+        place.chmod(0o755)
+        binary = copied_alone(herald_bin, place / "bin")
+        (place / "bin").chmod(0o755)
+        (place / "site").mkdir()
+        (place / "site" / "index.html").write_text("<p>hi</p>")
+        herald = run_herald(binary, "--static-dir", str(place / "site"), cwd=place,
+                            uid=NOBODY if os.geteuid() == 0 else None)
+        assert http_get(herald.port, "/")[::2] == (200, b"<p>hi</p>")
+    finally:
+        shutil.rmtree(place, ignore_errors=True)
