@@ -50,7 +50,8 @@ def _read_until_close(client: RawClient, timeout: float) -> tuple[list[dict], in
 
 def test_sigterm_delivers_every_acknowledged_write_then_closes_1001(herald_binary) -> None:
     server = HeraldServer(herald_binary, ["--shutdown-timeout", str(SHUTDOWN_TIMEOUT_S),
-                                          "--socket-send-buffer-bytes", "8192"], name="graceful")
+                                          "--socket-send-buffer-bytes", "8192", "--log-level", "info"],
+                          name="graceful")
     server.start()
     try:
         host, port = server.address()
@@ -81,7 +82,12 @@ def test_sigterm_delivers_every_acknowledged_write_then_closes_1001(herald_binar
         server.process.send_signal(signal.SIGTERM)
         signalled = time.monotonic()
 
-        time.sleep(0.2)
+        # Once the event loop logs that it is shutting down (not after a fixed delay, which a
+        # loaded machine can outlast), no new handshake may succeed.
+        deadline = time.monotonic() + 20
+        while "] shutting down" not in server.log_since(0):
+            assert time.monotonic() < deadline, "the server never logged its shutdown"
+            time.sleep(0.02)
         late = RawClient(host, port) if _port_open(host, port) else None
         if late is not None:
             try:
