@@ -20,6 +20,7 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var maxRequestsPerSecond = 0
     public var pauseReadingAboveBytes = 1 << 20
     public var socketSendBufferBytes = 0
+    public var maxTotalOutboundBytes = 0
     public var maxRooms = 0
     public var maxSubscriptionsPerConnection = 0
     public var maxJsonDepth = JSONParser.defaultMaximumDepth

@@ -16,7 +16,7 @@ extension HeraldConfiguration {
     func applyLimits(to configuration: inout WebSocketServerConfiguration) {
         configuration.limits = ConnectionLimits(
             maxConnections: maxConnections, pauseReadingAboveBytes: pauseReadingAboveBytes,
-            socketSendBufferBytes: socketSendBufferBytes)
+            socketSendBufferBytes: socketSendBufferBytes, maxTotalOutboundBytes: maxTotalOutboundBytes)
         configuration.allowedOrigins = Set(originList)
         if let tlsCert, let tlsKey { configuration.tls = TLSFiles(certificatePath: tlsCert, privateKeyPath: tlsKey) }
         configuration.shutdownGraceSeconds = Double(shutdownTimeout)
