@@ -1,7 +1,7 @@
 import ArgumentParser
 import HeraldCore
 import HeraldOperations
-import HeraldPageAssets
+import HeraldServer
 import HeraldTransport
 import Logging
 
@@ -45,18 +45,7 @@ struct HeraldCommand: ParsableCommand {
         LoggingSetup.bootstrap(level: effective.logLevel, format: effective.logFormat)
         let logger = Logger(label: "herald")
         FileDescriptorLimit.raiseToMaximum()
-        let site = Self.staticSite(directory: effective.staticDir, logger: logger)
-
-        var serverConfiguration = WebSocketServerConfiguration(
-            host: effective.host, port: effective.port, maxMessageBytes: effective.maxMessageBytes,
-            idleTimeoutSeconds: effective.idleTimeout, maxOutboundBytes: effective.maxOutboundBytes)
-        effective.applyLimits(to: &serverConfiguration)
-        let server = WebSocketServer(configuration: serverConfiguration, logger: logger)
-        var gatewayConfiguration = GatewayConfiguration(maxFilterConditions: effective.maxFilterConditions)
-        effective.applyLimits(to: &gatewayConfiguration)
-        if let nodeId = effective.nodeId { gatewayConfiguration.nodeID = nodeId }
-        let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, site: site, logger: logger)
-        server.delegate = bridge
+        let server = HeraldServer(configuration: effective, logger: logger)
         do {
             try server.start()
         } catch {
@@ -64,23 +53,10 @@ struct HeraldCommand: ParsableCommand {
             throw ExitCode.failure
         }
         logger.info("herald listening", metadata: [
-            "host": "\(effective.host)", "port": "\(server.boundPort)", "node": "\(gatewayConfiguration.nodeID)",
+            "host": "\(effective.host)", "port": "\(server.boundPort)", "node": "\(server.nodeID)",
         ])
         SignalWaiter.start(control: server.control, logger: logger)
         server.run()
-        withExtendedLifetime(bridge) {}
         logger.info("herald stopped")
-    }
-
-    /// The folder to serve, else the built-in page. A folder that cannot be loaded is a warning, not
-    /// a failure: the API serves and every HTTP file path answers 404.
-    private static func staticSite(directory: String?, logger: Logger) -> StaticSite {
-        guard let directory else { return StaticSite(page: PageAssets.files) }
-        do {
-            return try StaticSite(directory: directory)
-        } catch {
-            logger.warning("static files not served (every file path answers 404)", metadata: ["reason": "\(error)"])
-            return StaticSite()
-        }
     }
 }
