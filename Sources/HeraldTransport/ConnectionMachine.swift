@@ -60,8 +60,11 @@ struct ConnectionMachine: Sendable {
 
     // MARK: - Outbound
 
-    /// Queues a complete message for the client.
-    mutating func enqueue(_ message: [UInt8], rules: ConnectionRules, now: UInt64) -> ConnectionActions {
+    /// Queues a complete message for the client. `now` is read only when the message gets the
+    /// connection cut (the hot path reads no clock).
+    mutating func enqueue(
+        _ message: [UInt8], rules: ConnectionRules, now: @autoclosure () -> UInt64
+    ) -> ConnectionActions {
         guard acceptsMessages else {
             var discarded = ConnectionActions()
             discarded.discardedMessages = 1
@@ -78,7 +81,7 @@ struct ConnectionMachine: Sendable {
             actions.append(.pauseReading)
         }
         if outbound.byteCount > rules.maxOutboundBytes {
-            cut(.slowConsumer, rules: rules, now: now, into: &actions)
+            cut(.slowConsumer, rules: rules, now: now(), into: &actions)
             return actions
         }
         if !flushPending {
