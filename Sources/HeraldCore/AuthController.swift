@@ -1,26 +1,130 @@
+import HeraldSecurity
 import HeraldWire
 
-/// `auth`: Herald serves anonymous users only, as Kuzzle does with no user defined.
+/// `auth`: local login with JWTs, logout, token checks and the current user's own data.
+///
+/// The gateway has already checked the request's token and rights and set its `userID`.
 final class AuthController: Controller {
     let name = "auth"
-    let actions: Set<String> = ["checkToken", "getCurrentUser"]
+    let actions: Set<String> = [
+        "checkToken", "credentialsExist", "getCurrentUser", "getMyRights", "getStrategies", "login", "logout",
+        "refreshToken", "updateSelf",
+    ]
+    static let strategies = ["local"]
+
+    private let gate: SecurityGate
+    private let clock: any EpochClock
+    private var store: SecurityStore { gate.store }
+
+    init(gate: SecurityGate, clock: any EpochClock) {
+        self.gate = gate
+        self.clock = clock
+    }
 
     func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
         switch request.action {
-        case "checkToken":
-            let body = try request.optionalBody()
-            let token = body["token"] ?? .null
-            if token.isNull || token == .string("") {
-                return .value(["expiresAt": .null, "kuid": "-1", "valid": true])
-            }
-            guard case .string = token else { throw .invalidType("body.token", expected: "string") }
-            return .value(["expiresAt": .null, "state": "Invalid token.", "valid": false])
+        case "checkToken": return try checkToken(request)
+        case "login": return try login(request)
+        case "getStrategies": return .value(.array(Self.strategies.map { .string($0) }))
+        case "getCurrentUser": return .value(currentUser(request))
+        case "getMyRights":
+            let rights = store.model.rights(ofUser: request.userID)
+            return .value(["hits": .array(rights.map(\.json)), "total": .int(rights.count)])
         default:
-            return .value([
-                "_id": "-1",
-                "_source": ["profileIds": ["anonymous"]],
-                "strategies": [],
-            ])
+            break
         }
+        try Self.requireAuthenticated(request)
+        switch request.action {
+        case "logout": return try logout(request)
+        case "refreshToken": return try refreshToken(request)
+        case "credentialsExist":
+            try Self.checkStrategy(request)
+            return .value(.bool(store.username(of: request.userID) != nil))
+        default: return try updateSelf(request)
+        }
+    }
+
+    /// Kuzzle's `assertIsAuthenticated`.
+    static func requireAuthenticated(_ request: KuzzleRequest) throws(KuzzleError) {
+        if request.userID == SecurityUser.anonymousID {
+            throw .unauthorized(controller: request.controller, action: request.action)
+        }
+    }
+
+    /// The `strategy` argument, which must be `local`.
+    @discardableResult
+    static func checkStrategy(_ request: KuzzleRequest) throws(KuzzleError) -> String {
+        let strategy = try request.string("strategy")
+        guard strategies.contains(strategy) else { throw .unknownStrategy(strategy) }
+        return strategy
+    }
+
+    private func checkToken(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let body = try request.optionalBody()
+        let token = body["token"] ?? .null
+        if token.isNull || token == .string("") {
+            return .value(["expiresAt": .null, "kuid": "-1", "valid": true])
+        }
+        guard case .string(let jwt) = token else { throw .invalidType("body.token", expected: "string") }
+        do {
+            let claims = try gate.verify(jwt, nowMilliseconds: clock.nowMilliseconds())
+            return .value(["expiresAt": claims.expiresAtMilliseconds.map { .int($0) } ?? .int(-1),
+                           "kuid": .string(claims.userID), "valid": true])
+        } catch {
+            return .value(["state": .string(error.message), "valid": false])
+        }
+    }
+
+    private func login(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        try Self.checkStrategy(request)
+        let body = try request.optionalBody()
+        guard case .string(let username)? = body["username"], case .string(let password)? = body["password"] else {
+            throw .loginRefused("Missing credentials")
+        }
+        let now = clock.nowMilliseconds()
+        let kuid = try gate.login(username: username, password: password, connection: request.connection,
+                                  nowMilliseconds: now)
+        let token = try gate.issue(for: kuid, expiresIn: request.frame["expiresIn"], nowMilliseconds: now)
+        _ = try gate.verify(token.jwt, nowMilliseconds: now)
+        gate.link(token.jwt, to: request.connection)
+        return .value(token.json)
+    }
+
+    private func logout(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        if try request.bool("global") {
+            gate.revokeTokens(of: request.userID)
+        } else if let jwt = request.jwt {
+            gate.revoke(jwt)
+        }
+        return .value(["acknowledged": true])
+    }
+
+    private func refreshToken(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let now = clock.nowMilliseconds()
+        let token = try gate.issue(for: request.userID, expiresIn: request.frame["expiresIn"], nowMilliseconds: now)
+        _ = try gate.verify(token.jwt, nowMilliseconds: now)
+        gate.link(token.jwt, to: request.connection)
+        if let old = request.jwt, old != token.jwt { gate.revoke(old) }
+        return .value(token.json)
+    }
+
+    private func currentUser(_ request: KuzzleRequest) -> JSONValue {
+        var user = SecurityObjects.user(request.userID, in: store)
+        let strategies: [JSONValue] = store.username(of: request.userID) == nil ? [] : ["local"]
+        user["strategies"] = .array(strategies)
+        return .object(user)
+    }
+
+    private func updateSelf(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let body = try request.body()
+        for forbidden in ["_id", "profileIds"] where body[forbidden] != nil {
+            throw .forbiddenArgument("body.\(forbidden)")
+        }
+        guard let user = store.model.users[request.userID] else { throw .userNotFound(request.userID) }
+        var content = user.content
+        for (key, value) in body { content[key] = value }
+        store.put(SecurityUser(id: user.id, profileIds: user.profileIds, content: content),
+                  by: DocumentController.context(request))
+        return .value(.object(SecurityObjects.user(user.id, in: store)))
     }
 }

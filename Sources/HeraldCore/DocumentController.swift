@@ -17,9 +17,6 @@ final class DocumentController: Controller {
     private let bulk: BulkDocumentActions
     private let queries: QueryDocumentActions
 
-    /// The user every write is attributed to (Herald serves the anonymous user).
-    static let anonymousUser = "-1"
-
     private static let singleActions: Set<String> = [
         "create", "createOrReplace", "delete", "exists", "get", "replace", "update", "upsert",
     ]
@@ -49,7 +46,7 @@ final class DocumentController: Controller {
 
     /// The author and time of a request's writes.
     static func context(_ request: KuzzleRequest) -> WriteContext {
-        WriteContext(user: anonymousUser, timestamp: request.timestamp)
+        WriteContext(user: request.userID, timestamp: request.timestamp)
     }
 
     // MARK: - Actions

@@ -22,7 +22,8 @@ final class IndexController: Controller {
         case "exists":
             return .value(.bool(store.indexExists(try request.index())))
         case "list":
-            return .value(["indexes": .array(store.listIndexes().map { .string($0) })])
+            let visible = store.listIndexes().filter { $0 != SecurityStore.internalIndex }
+            return .value(["indexes": .array(visible.map { .string($0) })])
         case "mDelete":
             return try mDelete(request)
         default:
@@ -37,7 +38,7 @@ final class IndexController: Controller {
     private func mDelete(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
         let names = try BulkDocumentActions.bodyArray(request, "indexes")
         var deleted: [JSONValue] = []
-        for case .string(let index) in names where store.indexExists(index) {
+        for case .string(let index) in names where index != SecurityStore.internalIndex && store.indexExists(index) {
             try store.deleteIndex(index)
             notifier.forgetDocuments(index: index)
             deleted.append(.string(index))

@@ -3,15 +3,18 @@ import HeraldWire
 /// `server`: time, information and live metrics about this node.
 final class ServerController: Controller {
     let name = "server"
-    let actions: Set<String> = ["now", "info", "metrics"]
+    let actions: Set<String> = ["now", "info", "metrics", "adminExists"]
 
     private let clock: any EpochClock
     private let nodeID: String
     private let startedAt: Int
     private let figures: () -> ServerFigures
+    private let adminExists: () -> Bool
 
-    init(clock: any EpochClock, nodeID: String, figures: @escaping () -> ServerFigures) {
+    init(clock: any EpochClock, nodeID: String, adminExists: @escaping () -> Bool,
+         figures: @escaping () -> ServerFigures) {
         self.clock = clock
+        self.adminExists = adminExists
         self.nodeID = nodeID
         self.startedAt = clock.nowMilliseconds()
         self.figures = figures
@@ -21,6 +24,7 @@ final class ServerController: Controller {
         switch request.action {
         case "now": return .value(["now": .int(clock.nowMilliseconds())])
         case "metrics": return .value(.object(metrics()))
+        case "adminExists": return .value(["exists": .bool(adminExists())])
         default: return .value(["serverInfo": ["kuzzle": .object(info()), "services": [:]]])
         }
     }

@@ -389,8 +389,12 @@ extension KuzzleError {
         id: "api.process.too_many_requests", code: 33_685_512, status: 429,
         message: "Rejected: requests rate limit exceeded for this user.")
 
+    /// A strategy refused the credentials of a login (`reason` is the strategy's message).
+    public static func loginRefused(_ reason: String) -> KuzzleError {
+        KuzzleError(id: "plugin.strategy.missing_user", code: 67_305_492, status: 401,
+                    message: reason, props: [reason])
+    }
+
     /// A local login with an unknown username or a wrong password (the local strategy's answer).
-    public static let wrongCredentials = KuzzleError(
-        id: "plugin.strategy.missing_user", code: 67_305_492, status: 401,
-        message: "wrong username or password", props: ["wrong username or password"])
+    public static let wrongCredentials = loginRefused("wrong username or password")
 }
