@@ -6,10 +6,6 @@ import HeraldWire
 /// The gateway has already checked the request's token and rights and set its `userID`.
 final class AuthController: Controller {
     let name = "auth"
-    let actions: Set<String> = [
-        "checkToken", "credentialsExist", "getCurrentUser", "getMyRights", "getStrategies", "login", "logout",
-        "refreshToken", "updateSelf",
-    ]
     static let strategies = ["local"]
 
     private let gate: SecurityGate
@@ -21,27 +17,36 @@ final class AuthController: Controller {
         self.clock = clock
     }
 
-    func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        switch request.action {
-        case "checkToken": return try checkToken(request)
-        case "login": return try login(request)
-        case "getStrategies": return .value(.array(Self.strategies.map { .string($0) }))
-        case "getCurrentUser": return .value(currentUser(request))
-        case "getMyRights":
-            let rights = store.model.rights(ofUser: request.userID)
-            return .value(["hits": .array(rights.map(\.json)), "total": .int(rights.count)])
-        default:
-            break
-        }
-        try Self.requireAuthenticated(request)
-        switch request.action {
-        case "logout": return try logout(request)
-        case "refreshToken": return try refreshToken(request)
-        case "credentialsExist":
-            try Self.checkStrategy(request)
-            return .value(.bool(store.username(of: request.userID) != nil))
-        default: return try updateSelf(request)
-        }
+    func actions() -> [String: Action] {
+        [
+            "checkToken": { request, _ throws(KuzzleError) in try self.checkToken(request) },
+            "login": { request, _ throws(KuzzleError) in try self.login(request) },
+            "getStrategies": { _, _ in .value(.array(Self.strategies.map { .string($0) })) },
+            "getCurrentUser": { request, _ in .value(self.currentUser(request)) },
+            "getMyRights": { request, _ in
+                let rights = self.store.model.rights(ofUser: request.userID)
+                return .value(["hits": .array(rights.map(\.json)), "total": .int(rights.count)])
+            },
+            "logout": { request, _ throws(KuzzleError) in
+                try Self.requireAuthenticated(request)
+                return try self.logout(request)
+            },
+            "refreshToken": { request, _ throws(KuzzleError) in
+                try Self.requireAuthenticated(request)
+                return try self.refreshToken(request)
+            },
+            "credentialsExist": { request, _ throws(KuzzleError) in
+                try Self.requireAuthenticated(request)
+                try Self.checkStrategy(request)
+                return .value(.bool(self.store.username(of: request.userID) != nil))
+            },
+            "updateSelf": { request, effects throws(KuzzleError) in
+                try Self.requireAuthenticated(request)
+                let result = try self.updateSelf(request)
+                effects.append(contentsOf: self.store.takeEffects())
+                return result
+            },
+        ]
     }
 
     /// Kuzzle's `assertIsAuthenticated`.

@@ -6,15 +6,6 @@ import HeraldWire
 /// `createFirstAdmin`, which also restricts the anonymous and default roles.
 final class SecurityController: Controller {
     let name = "security"
-    let actions: Set<String> = [
-        "createUser", "createRestrictedUser", "getUser", "updateUser", "replaceUser", "deleteUser", "searchUsers",
-        "mGetUsers", "getUserRights",
-        "createProfile", "createOrReplaceProfile", "getProfile", "updateProfile", "deleteProfile", "searchProfiles",
-        "mGetProfiles", "getProfileRights",
-        "createRole", "createOrReplaceRole", "getRole", "updateRole", "deleteRole", "searchRoles", "mGetRoles",
-        "createCredentials", "updateCredentials", "deleteCredentials", "hasCredentials", "validateCredentials",
-        "getCredentials", "createFirstAdmin",
-    ]
 
     private let gate: SecurityGate
     private var ids = DocumentIdGenerator()
@@ -27,7 +18,35 @@ final class SecurityController: Controller {
         self.gate = gate
     }
 
-    func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    /// Every action name; each runs ``handle(_:)`` and hands the store's document effects to its commit.
+    private static let names = [
+        "createUser", "createRestrictedUser", "getUser", "updateUser", "replaceUser", "deleteUser", "searchUsers",
+        "mGetUsers", "getUserRights",
+        "createProfile", "createOrReplaceProfile", "getProfile", "updateProfile", "deleteProfile", "searchProfiles",
+        "mGetProfiles", "getProfileRights",
+        "createRole", "createOrReplaceRole", "getRole", "updateRole", "deleteRole", "searchRoles", "mGetRoles",
+        "createCredentials", "updateCredentials", "deleteCredentials", "hasCredentials", "validateCredentials",
+        "getCredentials", "createFirstAdmin",
+    ]
+
+    func actions() -> [String: Action] {
+        let action: Action = { request, effects throws(KuzzleError) in try self.run(request, &effects) }
+        return Dictionary(uniqueKeysWithValues: Self.names.map { ($0, action) })
+    }
+
+    /// Runs the action; the store's effects join the commit even when the action then fails.
+    private func run(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
+        do {
+            let result = try handle(request)
+            effects.append(contentsOf: store.takeEffects())
+            return result
+        } catch {
+            effects.append(contentsOf: store.takeEffects())
+            throw error
+        }
+    }
+
+    private func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
         let context = DocumentController.context(request)
         switch request.action {
         case "createUser": return try createUser(request, restricted: false, context: context)

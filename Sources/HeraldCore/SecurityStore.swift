@@ -25,6 +25,10 @@ public final class SecurityStore {
     /// username → (kuid, hash), and kuid → username, for the `local` strategy.
     private var localByUsername: [String: (kuid: String, hash: PasswordHash)] = [:]
     private var usernameByKuid: [String: String] = [:]
+    /// Document effects of the writes made since the last ``takeEffects()`` (never notified).
+    private var pendingEffects: [Effect] = []
+    /// Whether writes are recorded as effects (not during the bootstrap, which every start repeats).
+    private var recording = false
 
     /// Loads the security documents of `documents`, creating the built-ins on a fresh store:
     /// roles `anonymous`, `default`, `admin` granting everything (Kuzzle's state before an admin
@@ -34,6 +38,14 @@ public final class SecurityStore {
         self.hasher = hasher
         if !documents.indexExists(Self.internalIndex) { bootstrap() }
         load()
+        recording = true
+    }
+
+    /// The document effects of the security writes made since the last call, in order: actions
+    /// hand them to their commit so that a durable sink stores users, profiles and roles too.
+    func takeEffects() -> [Effect] {
+        defer { pendingEffects.removeAll() }
+        return pendingEffects
     }
 
     private static let system = WriteContext(user: "-1", timestamp: 0)
@@ -54,6 +66,11 @@ public final class SecurityStore {
 
     /// Rebuilds the model from the stored documents (after a restart or a journal replay).
     public func load() {
+        for id in model.users.keys { model.removeUser(id) }
+        for id in model.profiles.keys { model.removeProfile(id) }
+        for id in model.roles.keys { model.removeRole(id) }
+        localByUsername.removeAll()
+        usernameByKuid.removeAll()
         for document in stored(Self.roles) {
             if let role = try? SecurityRole(id: document.id, body: Self.content(document)) { model.put(role) }
         }
@@ -91,12 +108,25 @@ public final class SecurityStore {
         if !documents.collectionExists(index: Self.internalIndex, collection: collection) {
             documents.createCollection(index: Self.internalIndex, collection: collection)
         }
-        return try? documents.createOrReplace(index: Self.internalIndex, collection: collection, id: id,
-                                              source: body, context: context)
+        guard let write = try? documents.createOrReplace(index: Self.internalIndex, collection: collection, id: id,
+                                                         source: body, context: context)
+        else { return nil }
+        if recording {
+            pendingEffects.append(.document(DocumentChange(
+                index: Self.internalIndex, collection: collection, write: write,
+                verb: write.created ? .create : .replace, silent: true)))
+        }
+        return write
     }
 
     private func erase(_ collection: String, _ id: String) {
-        _ = try? documents.delete(index: Self.internalIndex, collection: collection, id: id)
+        guard let write = try? documents.delete(index: Self.internalIndex, collection: collection, id: id) else {
+            return
+        }
+        if recording {
+            pendingEffects.append(.document(DocumentChange(
+                index: Self.internalIndex, collection: collection, write: write, verb: .delete, silent: true)))
+        }
     }
 
     /// The stored document of a security object (for `_kuzzle_info` in answers).

@@ -27,5 +27,13 @@ extension HeraldConfiguration {
         configuration.maxRooms = maxRooms
         configuration.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection
         configuration.maxJSONDepth = maxJsonDepth
+        // A data directory (durability) will keep a generated secret across restarts; until then
+        // a server started without --jwt-secret signs with a fresh random one.
+        var security = SecuritySettings(jwtSecret: jwtSecret.map { Array($0.utf8) } ?? SecuritySettings.randomSecret())
+        security.defaultTokenTTL = tokenTTL * 1000
+        security.maxTokenTTL = maxTokenTTL > 0 ? maxTokenTTL * 1000 : nil
+        security.loginAttemptsPerMinute = loginAttemptsPerMinute
+        security.expiryWarningMilliseconds = tokenExpiryWarning * 1000
+        configuration.security = security
     }
 }
