@@ -136,8 +136,6 @@ final class SecurityGate {
             expiresAt = nowMilliseconds + milliseconds
             ttl = milliseconds
         }
-        // A nonce-free token is unique per (user, iat second, expiry ms); two logins in the same
-        // millisecond get the same token, which is harmless.
         let jwt = signer.sign(TokenClaims(userID: userID, issuedAt: nowMilliseconds / 1000,
                                           expiresAtMilliseconds: expiresAt))
         return IssuedToken(userID: userID, jwt: jwt, expiresAt: expiresAt, ttl: ttl)

@@ -38,9 +38,12 @@ public struct JSONWebTokenSigner: Sendable {
         key = SymmetricKey(data: secret)
     }
 
-    /// The signed token for `claims`.
+    /// The signed token for `claims`; a random `jti` makes every token unique (a token revoked
+    /// at logout must not come back from a new login in the same millisecond).
     public func sign(_ claims: TokenClaims) -> String {
-        var payload: JSONObject = ["_id": .string(claims.userID), "iat": .int(claims.issuedAt)]
+        var generator = SystemRandomNumberGenerator()
+        let nonce = Base64URL.encode((0..<12).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        var payload: JSONObject = ["_id": .string(claims.userID), "iat": .int(claims.issuedAt), "jti": .string(nonce)]
         if let expiry = claims.expiresAtMilliseconds {
             payload["exp"] = .int(expiry / 1000)
             payload["ms"] = .int(expiry)
