@@ -89,7 +89,7 @@ let package = Package(
             dependencies: ["HeraldOperations", "HeraldWire", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "HeraldSecurityTests", dependencies: ["HeraldSecurity", "HeraldWire"]),
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldWire", "Koncorde", "HeraldStore"]),
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldWire", "Koncorde", "HeraldStore", "HeraldSecurity"]),
     ]
 )
 
