@@ -40,6 +40,9 @@ final class SecurityGate {
     /// (connection, room) subscriptions made with a token.
     private var subscriptionsByToken: [String: [(ConnectionID, String)]] = [:]
     private static let maximumCachedTokens = 100_000
+    /// The token each connection sent last and its claims: a client repeats its token on every
+    /// request, so most checks compare it with this one instead of hashing it.
+    private var lastTokenByConnection: [ConnectionID: (jwt: String, claims: TokenClaims)] = [:]
 
     init(store: SecurityStore, settings: SecuritySettings) {
         self.store = store
@@ -59,9 +62,16 @@ final class SecurityGate {
     {
         var userID = SecurityUser.anonymousID
         if let jwt = request.jwt {
-            do {
-                userID = try verify(jwt, nowMilliseconds: nowMilliseconds).userID
-                link(jwt, to: request.connection)
+            do throws(KuzzleError) {
+                if let last = lastTokenByConnection[request.connection], last.jwt == jwt {
+                    if let expiry = last.claims.expiresAtMilliseconds, expiry <= nowMilliseconds { throw .expiredToken }
+                    userID = last.claims.userID
+                } else {
+                    let claims = try verify(jwt, nowMilliseconds: nowMilliseconds)
+                    link(jwt, to: request.connection)
+                    lastTokenByConnection[request.connection] = (jwt, claims)
+                    userID = claims.userID
+                }
             } catch {
                 let lenient = request.controller == "auth" && (request.action == "login" || request.action == "checkToken")
                 if !lenient { throw error }
@@ -176,6 +186,7 @@ final class SecurityGate {
 
     private func unlink(_ jwt: String) {
         for connection in connectionsByToken.removeValue(forKey: jwt) ?? [] {
+            if lastTokenByConnection[connection]?.jwt == jwt { lastTokenByConnection[connection] = nil }
             tokensByConnection[connection]?.remove(jwt)
             if tokensByConnection[connection]?.isEmpty == true { tokensByConnection[connection] = nil }
         }
@@ -184,6 +195,7 @@ final class SecurityGate {
     }
 
     func connectionClosed(_ connection: ConnectionID) {
+        lastTokenByConnection[connection] = nil
         for jwt in tokensByConnection.removeValue(forKey: connection) ?? [] {
             connectionsByToken[jwt]?.remove(connection)
             if connectionsByToken[jwt]?.isEmpty == true {

@@ -3,10 +3,10 @@ extension HeraldConfiguration {
     static var securitySettings: [ConfigurationSetting] {
         [
             .init("jwtSecret", \.jwtSecret,
-                  "Secret that signs the HS256 tokens (default: generated at start, kept in the data directory when there is one)."),
-            .init("tokenTTL", \.tokenTTL, "Seconds a login token lasts when the login gives no expiresIn.",
+                  "Secret that signs the HS256 tokens (default: random at each start, so tokens do not outlive the process)."),
+            .init("tokenTtl", \.tokenTtl, "Seconds a login token lasts when the login gives no expiresIn.",
                   range: 1...Int(Int32.max)),
-            .init("maxTokenTTL", \.maxTokenTTL, "Longest token lifetime a login may ask for, in seconds (0: no maximum).",
+            .init("maxTokenTtl", \.maxTokenTtl, "Longest token lifetime a login may ask for, in seconds (0: no maximum).",
                   range: 0...Int(Int32.max)),
             .init("loginAttemptsPerMinute", \.loginAttemptsPerMinute,
                   "Failed logins allowed per username and per connection each minute (0: no limit).", range: 0...Int.max),

@@ -28,8 +28,8 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var tlsKey: String?
     public var shutdownTimeout = 5
     public var jwtSecret: String?
-    public var tokenTTL = 3600
-    public var maxTokenTTL = 0
+    public var tokenTtl = 3600
+    public var maxTokenTtl = 0
     public var loginAttemptsPerMinute = 10
     public var tokenExpiryWarning = 0
 

@@ -30,8 +30,8 @@ extension HeraldConfiguration {
         // A data directory (durability) will keep a generated secret across restarts; until then
         // a server started without --jwt-secret signs with a fresh random one.
         var security = SecuritySettings(jwtSecret: jwtSecret.map { Array($0.utf8) } ?? SecuritySettings.randomSecret())
-        security.defaultTokenTTL = tokenTTL * 1000
-        security.maxTokenTTL = maxTokenTTL > 0 ? maxTokenTTL * 1000 : nil
+        security.defaultTokenTTL = tokenTtl * 1000
+        security.maxTokenTTL = maxTokenTtl > 0 ? maxTokenTtl * 1000 : nil
         security.loginAttemptsPerMinute = loginAttemptsPerMinute
         security.expiryWarningMilliseconds = tokenExpiryWarning * 1000
         configuration.security = security
