@@ -197,6 +197,12 @@ public final class Gateway {
         return (request.frame["index"]?.stringValue, request.frame["collection"]?.stringValue)
     }
 
+    /// Rebuilds users, profiles, roles and credentials from the store's internal index: call it
+    /// after documents were loaded into ``store`` from elsewhere (a journal replay at start).
+    public func reloadSecurity() {
+        security.store.load()
+    }
+
     /// Called by the transport once a second: connections whose token expired get Kuzzle's
     /// `TokenExpired` server notification and lose the subscriptions made with it; with the
     /// opt-in warning, connections whose token expires soon get `TokenExpiresSoon` first.

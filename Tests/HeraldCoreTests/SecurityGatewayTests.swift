@@ -207,6 +207,42 @@ final class SecuredHarness {
         #expect(!harness.outbox.drain().contains { $0.connection == ConnectionID(2) })
     }
 
+    @Test func theOptInWarningComesOnceBeforeExpiry() {
+        var configuration = GatewayConfiguration(nodeID: "node-test")
+        configuration.security.passwordIterations = 1_000
+        configuration.security.expiryWarningMilliseconds = 2_000
+        let outbox = RecordingOutbox()
+        let clock = SteppingClock()
+        let gateway = Gateway(configuration: configuration, outbox: outbox, clock: clock, logger: Logger(label: "test"))
+        gateway.connectionOpened(ConnectionID(1))
+        func send(_ frame: JSONObject) -> JSONObject {
+            var bytes = Array(JSONWriter.encodeToString(.object(frame)).utf8)
+            bytes.withUnsafeMutableBytes { gateway.receive(UnsafeRawBufferPointer($0), from: ConnectionID(1)) }
+            return outbox.drain().last!.frame.objectValue!
+        }
+        _ = send(["controller": "security", "action": "createFirstAdmin", "_id": "a", "requestId": "1",
+                  "body": ["content": [:], "credentials": ["local": ["username": "a", "password": "pw"]]]])
+        let login = send(["controller": "auth", "action": "login", "strategy": "local", "expiresIn": "5s", "requestId": "2",
+                          "body": ["username": "a", "password": "pw"]])
+        let jwt = login["result"]!.objectValue!["jwt"]!
+        _ = send(["controller": "server", "action": "now", "jwt": jwt, "requestId": "3"])
+        clock.advance(2_000)
+        gateway.secondElapsed()
+        #expect(outbox.drain().isEmpty)
+        clock.advance(1_000)
+        gateway.secondElapsed()
+        let warned = outbox.drain()
+        #expect(warned.count == 1)
+        #expect(warned.first?.frame.objectValue?["type"] == "TokenExpiresSoon")
+        #expect(warned.first?.frame.objectValue?["expiresAt"] == .int(1_700_000_005_000))
+        clock.advance(1_000)
+        gateway.secondElapsed()
+        #expect(outbox.drain().isEmpty)
+        clock.advance(1_000)
+        gateway.secondElapsed()
+        #expect(outbox.drain().map { $0.frame.objectValue?["type"] } == ["TokenExpired"])
+    }
+
     @Test func theInternalIndexIsHiddenAndRefused() {
         let harness = SecuredHarness()
         let indexes = harness.result(["controller": "index", "action": "list"]).objectValue?["indexes"]?.arrayValue ?? []
