@@ -40,6 +40,32 @@ final class AuthController: Controller {
                 try Self.checkStrategy(request)
                 return .value(.bool(self.store.username(of: request.userID) != nil))
             },
+            "checkRights": { request, _ throws(KuzzleError) in try self.checkRights(request) },
+            "createMyCredentials": { request, effects throws(KuzzleError) in
+                try self.myCredentials(request, &effects)
+            },
+            "updateMyCredentials": { request, effects throws(KuzzleError) in
+                try self.myCredentials(request, &effects)
+            },
+            "validateMyCredentials": { request, _ throws(KuzzleError) in
+                try Self.requireAuthenticated(request)
+                try Self.checkStrategy(request)
+                _ = try SecurityController.validate(try request.body(), kuid: request.userID, in: self.store)
+                return .value(true)
+            },
+            "deleteMyCredentials": { request, effects throws(KuzzleError) in
+                try Self.requireAuthenticated(request)
+                try Self.checkStrategy(request)
+                self.store.deleteCredentials(of: request.userID)
+                effects.append(contentsOf: self.store.takeEffects())
+                return .value(["acknowledged": true])
+            },
+            "getMyCredentials": { request, _ throws(KuzzleError) in
+                try Self.requireAuthenticated(request)
+                try Self.checkStrategy(request)
+                guard let username = self.store.username(of: request.userID) else { return .value([:]) }
+                return .value(["kuid": .string(request.userID), "username": .string(username)])
+            },
             "updateSelf": { request, effects throws(KuzzleError) in
                 try Self.requireAuthenticated(request)
                 let result = try self.updateSelf(request)
@@ -118,6 +144,37 @@ final class AuthController: Controller {
         let strategies: [JSONValue] = store.username(of: request.userID) == nil ? [] : ["local"]
         user["strategies"] = .array(strategies)
         return .object(user)
+    }
+
+    /// `checkRights`: whether the current user may run the request described by the body.
+    private func checkRights(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let body = try request.body()
+        guard case .string(let controller)? = body["controller"] else { throw .missingArgument("body.controller") }
+        guard case .string(let action)? = body["action"] else { throw .missingArgument("body.action") }
+        let allowed = store.model.isAllowed(RightsQuery(
+            user: request.userID, controller: controller, action: action, index: body["index"]?.stringValue,
+            collection: body["collection"]?.stringValue))
+        return .value(["allowed": .bool(allowed)])
+    }
+
+    /// `createMyCredentials` / `updateMyCredentials`: the current user's `local` credentials.
+    private func myCredentials(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
+        try Self.requireAuthenticated(request)
+        try Self.checkStrategy(request)
+        let creating = request.action == "createMyCredentials"
+        let current = store.username(of: request.userID)
+        if creating, current != nil {
+            throw .credentialsRejected("A strategy already exists for user \"\(request.userID)\".")
+        }
+        if !creating, current == nil {
+            throw .credentialsRejected("A strategy does not exist for user \"\(request.userID)\".")
+        }
+        let local = try SecurityController.validate(try request.body(), kuid: request.userID, in: store,
+                                                    partial: !creating)
+        store.setCredentials(of: request.userID, username: local.username, password: local.password,
+                             by: DocumentController.context(request))
+        effects.append(contentsOf: store.takeEffects())
+        return .value(["kuid": .string(request.userID), "username": .string(local.username)])
     }
 
     private func updateSelf(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
