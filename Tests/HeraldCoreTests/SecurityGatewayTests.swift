@@ -70,7 +70,7 @@ final class SecuredHarness {
     func reader(admin: String, index: String = "shop") -> String {
         _ = result(["controller": "security", "action": "createRole", "_id": "reader",
                     "body": ["controllers": ["document": ["actions": ["get": true, "search": true]],
-                                             "realtime": ["actions": ["subscribe": true]],
+                                             "realtime": ["actions": ["subscribe": true, "join": true]],
                                              "auth": ["actions": ["*": true]]]]], jwt: admin)
         _ = result(["controller": "security", "action": "createProfile", "_id": "shop-reader",
                     "body": ["policies": [["roleId": "reader", "restrictedTo": [["index": .string(index)]]]]]], jwt: admin)
@@ -138,6 +138,15 @@ final class SecuredHarness {
         #expect(subscribed.objectValue?["roomId"] != nil)
         #expect(harness.error(["controller": "realtime", "action": "subscribe", "index": "other", "collection": "items",
                                "body": [:]], jwt: bob).id == "security.rights.forbidden")
+        // Joining a room checks the room's own index: one on "other" stays closed to bob.
+        let otherRoom = harness.result(["controller": "realtime", "action": "subscribe", "index": "other",
+                                        "collection": "items", "body": [:]], jwt: admin, from: 3)
+        let join: JSONObject = ["controller": "realtime", "action": "join",
+                                "body": ["roomId": otherRoom.objectValue!["roomId"]!]]
+        #expect(harness.error(join, jwt: bob).id == "security.rights.forbidden")
+        let shopRoom = subscribed.objectValue!["roomId"]!
+        #expect(harness.result(["controller": "realtime", "action": "join", "body": ["roomId": shopRoom]], jwt: bob,
+                               from: 4).objectValue?["roomId"] == shopRoom)
         let rights = harness.result(["controller": "auth", "action": "getMyRights"], jwt: bob)
         #expect(rights.objectValue?["hits"]?.arrayValue?.contains(
             ["action": "get", "collection": "*", "controller": "document", "index": "shop", "value": "allowed"]) == true)
