@@ -123,7 +123,7 @@ final class AuthController: Controller {
 
     private func logout(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
         if try request.bool("global") {
-            gate.revokeTokens(of: request.userID)
+            gate.revokeTokens(of: request.userID, nowMilliseconds: clock.nowMilliseconds())
         } else if let jwt = request.jwt {
             gate.revoke(jwt)
         }

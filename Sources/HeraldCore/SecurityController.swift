@@ -184,7 +184,7 @@ final class SecurityController: Controller {
     private func deleteUser(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
         let user = try existingUser(request)
         store.deleteUser(user.id)
-        gate.revokeTokens(of: user.id)
+        gate.revokeTokens(of: user.id, nowMilliseconds: request.timestamp)
         return Self.acknowledged(user.id)
     }
 

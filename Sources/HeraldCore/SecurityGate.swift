@@ -35,11 +35,11 @@ final class SecurityGate {
     private var expiryByToken: [String: Int] = [:]
     /// Tokens already warned of their coming expiry.
     private var warned: Set<String> = []
-    /// user → tokens verified or issued for it (for revocation on user deletion).
-    private var tokensByUser: [String: Set<String>] = [:]
     /// (connection, room) subscriptions made with a token.
     private var subscriptionsByToken: [String: [(ConnectionID, String)]] = [:]
     private static let maximumCachedTokens = 100_000
+    /// user → second since which its older tokens are void (`logout` with `global`).
+    private var voidBefore: [String: Int] = [:]
     /// The token each connection sent last and its claims: a client repeats its token on every
     /// request, so most checks compare it with this one instead of hashing it.
     private var lastTokenByConnection: [ConnectionID: (jwt: String, claims: TokenClaims)] = [:]
@@ -102,9 +102,9 @@ final class SecurityGate {
             throw .invalidToken
         }
         guard store.model.users[claims.userID] != nil else { throw .invalidToken }
+        if let cutoff = voidBefore[claims.userID], claims.issuedAt < cutoff { throw .invalidToken }
         if verified.count >= Self.maximumCachedTokens { verified.removeAll(keepingCapacity: true) }
         verified[jwt] = claims
-        tokensByUser[claims.userID, default: []].insert(jwt)
         return claims
     }
 
@@ -169,14 +169,19 @@ final class SecurityGate {
     /// Revokes one token (logout).
     func revoke(_ jwt: String) {
         let expiry = verified[jwt]?.expiresAtMilliseconds
-        if let claims = verified.removeValue(forKey: jwt) { tokensByUser[claims.userID]?.remove(jwt) }
+        verified[jwt] = nil
         revocations.revoke(jwt, expiresAtMilliseconds: expiry)
         unlink(jwt)
     }
 
-    /// Revokes every token known for the user (user deletion, `logout` with `global`).
-    func revokeTokens(of userID: String) {
-        for jwt in tokensByUser.removeValue(forKey: userID) ?? [] { revoke(jwt) }
+    /// Revokes every token of the user (user deletion, `logout` with `global`): the cached ones
+    /// now, the others (issued before this second) when they next show up.
+    func revokeTokens(of userID: String, nowMilliseconds: Int) {
+        voidBefore[userID] = nowMilliseconds / 1000
+        // Only the caches can hold a token of the user without checking that the user exists.
+        let cached = verified.filter { $0.value.userID == userID }.map(\.key)
+            + lastTokenByConnection.values.filter { $0.claims.userID == userID }.map(\.jwt)
+        for jwt in Set(cached) { revoke(jwt) }
     }
 
     /// Subscriptions to drop for a revoked or expired token.
@@ -214,7 +219,7 @@ final class SecurityGate {
         for jwt in due {
             let connections = connectionsByToken[jwt] ?? []
             unlink(jwt)
-            if let claims = verified.removeValue(forKey: jwt) { tokensByUser[claims.userID]?.remove(jwt) }
+            verified[jwt] = nil
             expired.append((jwt, connections))
         }
         if !due.isEmpty { revocations.prune(nowMilliseconds: nowMilliseconds) }

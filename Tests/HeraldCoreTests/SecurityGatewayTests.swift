@@ -185,6 +185,15 @@ final class SecuredHarness {
         #expect(harness.result(["controller": "auth", "action": "checkToken", "body": ["token": .string(admin)]])
             == ["state": "Invalid token.", "valid": false])
         #expect(harness.error(["controller": "server", "action": "now"], jwt: "garbage").id == "security.token.invalid")
+        // logout with global revokes every token of the user, used or not.
+        let first = harness.login("ada", "pw", from: 2)
+        let second = harness.login("ada", "pw", from: 3)
+        harness.clock.advance(1_000)
+        harness.result(["controller": "auth", "action": "logout", "global": true], jwt: first, from: 2)
+        #expect(harness.error(["controller": "server", "action": "now"], jwt: second, from: 4).id
+            == "security.token.invalid")
+        #expect(harness.error(["controller": "server", "action": "now"], jwt: first, from: 2).id
+            == "security.token.invalid")
         // A stale token does not prevent logging in again.
         #expect(!harness.result(["controller": "auth", "action": "login", "strategy": "local",
                                  "body": ["username": "ada", "password": "pw"]], jwt: admin)
