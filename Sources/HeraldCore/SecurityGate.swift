@@ -18,8 +18,9 @@ struct IssuedToken {
 
 /// Who a request runs as: the user its `jwt` names (or anonymous), and whether it may run.
 ///
-/// Verified tokens are cached by their text, so a request pays one dictionary lookup, an expiry
-/// comparison and one cached rights decision. Tokens are linked to the connections that used
+/// A connection's last token and its claims are kept, so a request that repeats it pays one
+/// comparison, an expiry check and one cached rights decision; other tokens are verified once and
+/// cached by their text. Tokens are linked to the connections that used
 /// them, so that their expiry can be told to each. Not thread-safe: owned by the gateway.
 final class SecurityGate {
     let store: SecurityStore

@@ -198,12 +198,6 @@ public final class SecurityStore {
         return entry.kuid
     }
 
-    /// Whether `password` matches the user's current credentials (`nil` when it has none).
-    func checkPassword(of kuid: String, _ password: String) -> Bool {
-        guard let username = usernameByKuid[kuid] else { return false }
-        return authenticate(username: username, password: password) == kuid
-    }
-
     // MARK: - State
 
     /// Whether some user holds the `admin` profile.
