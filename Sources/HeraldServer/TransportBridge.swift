@@ -28,6 +28,11 @@ final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
         gateway.receive(message, from: ConnectionID(connection))
     }
 
+    func secondElapsed() {
+        server.serviceThread.check()
+        gateway.secondElapsed()
+    }
+
     func connectionClosed(_ connection: ConnectionNumber) {
         server.serviceThread.check()
         gateway.connectionClosed(ConnectionID(connection))

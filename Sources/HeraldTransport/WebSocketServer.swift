@@ -270,8 +270,13 @@ public final class WebSocketServer {
 
     /// Once a second: closes idle connections (messages are tracked by the machine; control frames,
     /// the SDK's pings, only show in the kernel's last-receive time, read for those that look
-    /// idle), then drops the cut connections whose close frame is overdue.
+    /// idle), drops the cut connections whose close frame is overdue, then tells the delegate.
     func sweep() {
+        sweepConnections()
+        delegate?.secondElapsed()
+    }
+
+    private func sweepConnections() {
         let now = MonotonicClock.nanoseconds()
         for connection in connections.values where connection.machine.looksIdle(rules: rules, now: now) {
             let quiet = herald_ms_since_last_receive(lws_get_socket_fd(connection.wsi))
