@@ -22,6 +22,12 @@ public final class WebSocketServer {
     private var counters = TransportMetrics()
     /// Receives connection events and messages; set before ``start()``.
     public weak var delegate: (any WebSocketServerDelegate)?
+    /// Answers plain-HTTP requests; set before ``start()``.
+    public var httpHandler: (any HTTPRequestHandler)? {
+        get { http.handler }
+        set { http.handler = newValue }
+    }
+    private let http: HTTPExchanges
 
     let logger: Logger
     private var context: OpaquePointer?
@@ -54,6 +60,8 @@ public final class WebSocketServer {
         self.gate = HandshakeGate(
             maxConnections: configuration.limits.maxConnections, allowedOrigins: configuration.allowedOrigins)
         self.writeBuffer = WriteBuffer(capacity: configuration.maxBytesPerWrite)
+        self.http = HTTPExchanges(
+            maxBodyBytes: configuration.maxMessageBytes, bodyTimeoutSeconds: configuration.httpBodyTimeoutSeconds)
         self.loop = ev_loop_new(UInt32(EVFLAG_AUTO))
         self.foreignLoops = .allocate(capacity: 1)
         foreignLoops.initialize(to: UnsafeMutableRawPointer(loop))
@@ -217,9 +225,8 @@ public final class WebSocketServer {
         case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
             serviceWoken()
             return 0
-        case LWS_CALLBACK_HTTP:
-            return HTTPResponder.respond(wsi: wsi, input: input, length: length, delegate: delegate)
         default:
+            if let handled = http.handle(wsi: wsi, reason: reason, input: input, length: length) { return handled }
             return lws_callback_http_dummy(wsi, reason, session, input, length)
         }
     }
@@ -277,6 +284,7 @@ public final class WebSocketServer {
     /// for the connections that look idle.
     func sweepIdleConnections() {
         let now = MonotonicClock.nanoseconds()
+        http.dropSlowBodies(now: now)
         let timeout = UInt64(configuration.idleTimeoutSeconds) * 1_000_000_000
         for connection in connections.values where connection.closeRequest == nil {
             guard now &- connection.lastInbound > timeout else { continue }

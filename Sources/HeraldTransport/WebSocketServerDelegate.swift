@@ -25,6 +25,4 @@ public protocol WebSocketServerDelegate: AnyObject {
     func received(_ message: UnsafeRawBufferPointer, from connection: ConnectionNumber)
     /// The connection is gone; nothing more can be sent to it.
     func connectionClosed(_ connection: ConnectionNumber)
-    /// A plain HTTP GET/HEAD on `path` (query string excluded).
-    func httpRequest(path: String) -> HTTPResponse
 }

@@ -1,0 +1,197 @@
+import CLibWebSockets
+
+/// The plain-HTTP side of the server: reads each request (headers, then a Content-Length or
+/// chunked body), hands it to the handler, and writes the answer when it comes — at once or in a
+/// later loop pass — from `LWS_CALLBACK_HTTP_WRITEABLE`. libwebsockets parses the next pipelined
+/// request on a keep-alive connection only once the current one is completed, so answers leave in
+/// request order.
+///
+/// Concurrency: used on the service thread only, from the server's callback.
+final class HTTPExchanges {
+    private enum Phase {
+        /// Accumulating the body.
+        case reading
+        /// Handed to the handler, no answer yet.
+        case waiting
+        /// The answer, ready to be written on the next writable callback.
+        case answered(HTTPResponse)
+    }
+
+    private struct Exchange {
+        let number: UInt64
+        var request: HTTPRequest
+        var phase: Phase
+        /// Set when the body went over the limit: the rest is read and dropped, then 413 answers.
+        var tooLarge = false
+        /// Monotonic nanoseconds by which the body must be complete.
+        let deadline: UInt64
+
+        var phaseIsReading: Bool {
+            if case .reading = phase { return true }
+            return false
+        }
+    }
+
+    weak var handler: (any HTTPRequestHandler)?
+    private let maxBodyBytes: Int
+    private let bodyTimeoutNanoseconds: UInt64
+    private var exchanges: [OpaquePointer: Exchange] = [:]
+    private var nextNumber: UInt64 = 1
+    /// Requests handed to the handler, for monitoring.
+    private(set) var requestCount = 0
+
+    init(maxBodyBytes: Int, bodyTimeoutSeconds: Double) {
+        self.maxBodyBytes = maxBodyBytes
+        bodyTimeoutNanoseconds = UInt64(bodyTimeoutSeconds * 1e9)
+    }
+
+    /// Requests being read or waiting for their answer.
+    var openCount: Int { exchanges.count }
+
+    /// Handles the plain-HTTP callback reasons; nil for the others.
+    func handle(wsi: OpaquePointer, reason: lws_callback_reasons, input: UnsafeMutableRawPointer?,
+                length: Int) -> Int32? {
+        switch reason {
+        case LWS_CALLBACK_HTTP:
+            return begin(wsi: wsi, uri: input)
+        case LWS_CALLBACK_HTTP_BODY:
+            return body(wsi: wsi, bytes: UnsafeRawBufferPointer(start: input, count: input == nil ? 0 : length))
+        case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+            return complete(wsi: wsi)
+        case LWS_CALLBACK_HTTP_WRITEABLE:
+            return write(wsi: wsi)
+        case LWS_CALLBACK_CLOSED_HTTP:
+            exchanges[wsi] = nil
+            return 0
+        default:
+            return nil
+        }
+    }
+
+    /// Drops the connections whose request body is overdue (once a second, from the idle sweep).
+    func dropSlowBodies(now: UInt64) {
+        for (wsi, exchange) in exchanges where exchange.phaseIsReading && now > exchange.deadline {
+            exchanges[wsi] = nil
+            lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, LWS_TO_KILL_ASYNC)
+        }
+    }
+
+    /// The answer for an exchange, from its ``HTTPReply``.
+    func answer(_ response: HTTPResponse, wsi: OpaquePointer, exchange number: UInt64) {
+        guard var exchange = exchanges[wsi], exchange.number == number, case .waiting = exchange.phase else { return }
+        exchange.phase = .answered(response)
+        exchanges[wsi] = exchange
+        lws_callback_on_writable(wsi)
+    }
+
+    private func begin(wsi: OpaquePointer, uri: UnsafeMutableRawPointer?) -> Int32 {
+        let path = uri.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? "/"
+        var headers: [String: String] = [:]
+        for name in HTTPRequest.readHeaders {
+            if let value = Self.header(wsi, named: name) { headers[name] = value }
+        }
+        let request = HTTPRequest(method: Self.method(wsi), path: path, queryFragments: Self.queryFragments(wsi),
+                                  headers: headers)
+        let number = nextNumber
+        nextNumber += 1
+        let declared = Self.header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH).flatMap { Int($0) } ?? 0
+        let chunked = Self.header(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING)?.lowercased().contains("chunked") ?? false
+        var exchange = Exchange(number: number, request: request, phase: .reading,
+                                deadline: MonotonicClock.nanoseconds() + bodyTimeoutNanoseconds)
+        exchange.tooLarge = declared > maxBodyBytes
+        exchanges[wsi] = exchange
+        if declared > 0 || chunked { return 0 }
+        return complete(wsi: wsi)
+    }
+
+    private func body(wsi: OpaquePointer, bytes: UnsafeRawBufferPointer) -> Int32 {
+        guard var exchange = exchanges[wsi], exchange.phaseIsReading else { return 0 }
+        exchanges[wsi] = nil
+        if !exchange.tooLarge && exchange.request.body.count + bytes.count > maxBodyBytes {
+            exchange.tooLarge = true
+            exchange.request.body = []
+        }
+        if !exchange.tooLarge { exchange.request.body.append(contentsOf: bytes) }
+        exchanges[wsi] = exchange
+        return 0
+    }
+
+    private func complete(wsi: OpaquePointer) -> Int32 {
+        guard var exchange = exchanges[wsi], exchange.phaseIsReading else { return 0 }
+        exchange.phase = .waiting
+        exchanges[wsi] = exchange
+        let reply = HTTPReply(exchanges: self, wsi: wsi, exchange: exchange.number)
+        if exchange.tooLarge {
+            reply.send(HTTPResponse(status: 413, contentType: "application/json", body: []))
+            return 0
+        }
+        requestCount += 1
+        guard let handler else {
+            reply.send(HTTPResponse(status: 503, contentType: "text/plain", body: Array("unavailable\n".utf8)))
+            return 0
+        }
+        let request = exchange.request
+        exchanges[wsi]?.request.body = []
+        handler.httpRequest(request, reply: reply)
+        return 0
+    }
+
+    private func write(wsi: OpaquePointer) -> Int32 {
+        guard let exchange = exchanges[wsi], case .answered(let response) = exchange.phase else { return 0 }
+        exchanges[wsi] = nil
+        return HTTPResponder.write(response, wsi: wsi, headOnly: exchange.request.method == "HEAD")
+    }
+
+    private static let methods: [(lws_token_indexes, String)] = [
+        (WSI_TOKEN_GET_URI, "GET"), (WSI_TOKEN_POST_URI, "POST"), (WSI_TOKEN_PUT_URI, "PUT"),
+        (WSI_TOKEN_PATCH_URI, "PATCH"), (WSI_TOKEN_DELETE_URI, "DELETE"), (WSI_TOKEN_OPTIONS_URI, "OPTIONS"),
+        (WSI_TOKEN_HEAD_URI, "HEAD"),
+    ]
+
+    private static func method(_ wsi: OpaquePointer) -> String {
+        methods.first { lws_hdr_total_length(wsi, $0.0) > 0 }?.1 ?? "GET"
+    }
+
+    private static func queryFragments(_ wsi: OpaquePointer) -> [String] {
+        var fragments: [String] = []
+        var index: Int32 = 0
+        while true {
+            let length = Int(lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, index))
+            guard length > 0 else { break }
+            var buffer = [CChar](repeating: 0, count: length + 1)
+            guard lws_hdr_copy_fragment(wsi, &buffer, Int32(buffer.count), WSI_TOKEN_HTTP_URI_ARGS, index) >= 0 else {
+                break
+            }
+            fragments.append(String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            index += 1
+        }
+        return fragments
+    }
+
+    private static let tokens: [String: lws_token_indexes] = [
+        "accept": WSI_TOKEN_HTTP_ACCEPT, "authorization": WSI_TOKEN_HTTP_AUTHORIZATION,
+        "content-type": WSI_TOKEN_HTTP_CONTENT_TYPE, "origin": WSI_TOKEN_ORIGIN,
+        "access-control-request-headers": WSI_TOKEN_HTTP_AC_REQUEST_HEADERS,
+    ]
+
+    /// A request header by lower-case name: a libwebsockets token, or a custom header.
+    private static func header(_ wsi: OpaquePointer, named name: String) -> String? {
+        if let token = tokens[name] { return header(wsi, token) }
+        let key = name + ":"
+        let length = Int(lws_hdr_custom_length(wsi, key, Int32(key.utf8.count)))
+        guard length > 0, length < 65_536 else { return nil }
+        var buffer = [CChar](repeating: 0, count: length + 1)
+        guard lws_hdr_custom_copy(wsi, &buffer, Int32(buffer.count), key, Int32(key.utf8.count)) >= 0 else {
+            return nil
+        }
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private static func header(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String? {
+        let length = Int(lws_hdr_total_length(wsi, token))
+        guard length > 0, length < 65_536 else { return nil }
+        var buffer = [CChar](repeating: 0, count: length + 1)
+        guard lws_hdr_copy(wsi, &buffer, Int32(buffer.count), token) >= 0 else { return nil }
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
