@@ -23,7 +23,7 @@ struct BulkDocumentActions {
 
     /// What became of one item.
     private enum Outcome {
-        case written(DocumentWrite, Notifier.DocumentAction, success: JSONValue)
+        case written(DocumentWrite, DocumentChange.Verb, success: JSONValue)
         case rejected(Failure)
     }
 
@@ -38,25 +38,28 @@ struct BulkDocumentActions {
         }
     }
 
-    static let actions: Set<String> = [
-        "mCreate", "mCreateOrReplace", "mReplace", "mUpdate", "mUpsert", "mGet", "mDelete",
-    ]
-
     let store: DocumentStore
-    let notifier: Notifier
     let limits: StorageLimits
 
-    func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        switch request.action {
-        case "mGet": return try mGet(request)
-        case "mDelete": return try mDelete(request)
-        default: return try changes(request, Change(rawValue: request.action)!)
-        }
+    func actions() -> [String: Action] {
+        [
+            "mGet": { request, _ throws(KuzzleError) in try mGet(request) },
+            "mDelete": { request, effects throws(KuzzleError) in try mDelete(request, &effects) },
+            "mCreate": { request, effects throws(KuzzleError) in try changes(request, .create, &effects) },
+            "mCreateOrReplace": { request, effects throws(KuzzleError) in
+                try changes(request, .createOrReplace, &effects)
+            },
+            "mReplace": { request, effects throws(KuzzleError) in try changes(request, .replace, &effects) },
+            "mUpdate": { request, effects throws(KuzzleError) in try changes(request, .update, &effects) },
+            "mUpsert": { request, effects throws(KuzzleError) in try changes(request, .upsert, &effects) },
+        ]
     }
 
     // MARK: - Writes
 
-    private func changes(_ request: KuzzleRequest, _ change: Change) throws(KuzzleError) -> ActionResult {
+    private func changes(_ request: KuzzleRequest, _ change: Change, _ effects: inout [Effect]) throws(KuzzleError)
+        -> ActionResult
+    {
         let strict = try request.bool("strict")
         let silent = try request.bool("silent")
         try request.validateRefresh()
@@ -75,20 +78,15 @@ struct BulkDocumentActions {
         let context = DocumentController.context(request)
         var successes: [JSONValue] = []
         var errors: [JSONValue] = []
-        var notifications: [(DocumentWrite, Notifier.DocumentAction)] = []
         for item in items {
             switch try apply(change, item, index: index, collection: collection, context: context, source: source) {
-            case .written(let write, let action, let success):
+            case .written(let write, let verb, let success):
                 successes.append(success)
-                notifications.append((write, action))
+                effects.append(.document(DocumentChange(
+                    index: index, collection: collection, write: write, verb: verb,
+                    updatedFields: verb == .update ? write.updatedFields : nil, silent: silent)))
             case .rejected(let failure):
                 errors.append(failure.json)
-            }
-        }
-        if !silent {
-            for (write, action) in notifications {
-                notifier.documentWritten(request, index: index, collection: collection, document: write.document,
-                                         action: action, updatedFields: action == .update ? write.updatedFields : nil)
             }
         }
         if strict && !errors.isEmpty { throw .incompleteMultipleRequest(change.rawValue) }
@@ -140,14 +138,14 @@ struct BulkDocumentActions {
             success.append("result", write.created ? "created" : "updated")
         }
         success.append("status", write.created ? 201 : 200)
-        let action: Notifier.DocumentAction
+        let verb: DocumentChange.Verb
         switch change {
-        case .create: action = .create
-        case .createOrReplace: action = write.created ? .create : .replace
-        case .replace: action = .replace
-        case .update, .upsert: action = .update
+        case .create: verb = .create
+        case .createOrReplace: verb = write.created ? .create : .replace
+        case .replace: verb = .replace
+        case .update, .upsert: verb = .update
         }
-        return .written(write, action, success: .object(success))
+        return .written(write, verb, success: .object(success))
     }
 
     private func apply(
@@ -218,7 +216,7 @@ struct BulkDocumentActions {
         return .value(["errors": .array(errors), "successes": .array(successes)])
     }
 
-    private func mDelete(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func mDelete(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let ids = try Self.bodyArray(request, "ids")
         let strict = try request.bool("strict")
         let silent = try request.bool("silent")
@@ -227,7 +225,7 @@ struct BulkDocumentActions {
         let collection = try request.collection()
         guard ids.count <= limits.documentsWriteCount else { throw .documentsWriteLimitExceeded }
         try store.checkCollection(index: index, collection: collection)
-        var deleted: [StoredDocument] = []
+        var deleted: [JSONValue] = []
         var errors: [JSONValue] = []
         for id in ids {
             guard case .string(let string) = id else {
@@ -235,18 +233,16 @@ struct BulkDocumentActions {
                 continue
             }
             do {
-                deleted.append(try store.delete(index: index, collection: collection, id: string).document)
+                let write = try store.delete(index: index, collection: collection, id: string)
+                deleted.append(.string(write.document.id))
+                effects.append(.document(DocumentChange(index: index, collection: collection, write: write,
+                                                        verb: .delete, silent: silent)))
             } catch {
                 errors.append(["_id": id, "reason": "document not found", "status": 404])
             }
         }
-        if !silent {
-            for document in deleted {
-                notifier.documentDeleted(request, index: index, collection: collection, document: document)
-            }
-        }
         if strict && !errors.isEmpty { throw .incompleteMultipleRequest("delete") }
-        return .value(["errors": .array(errors), "successes": .array(deleted.map { .string($0.id) })])
+        return .value(["errors": .array(errors), "successes": .array(deleted)])
     }
 
     /// A required array member of the body (`body.<name>`).

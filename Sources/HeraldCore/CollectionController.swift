@@ -5,45 +5,43 @@ import HeraldWire
 /// update their mappings (stored and reported, not enforced).
 final class CollectionController: Controller {
     let name = "collection"
-    let actions: Set<String> = ["create", "exists", "list", "truncate", "delete", "getMapping", "updateMapping"]
 
     private let store: DocumentStore
-    private let notifier: Notifier
     private let registry: RoomRegistry
 
-    init(store: DocumentStore, notifier: Notifier, registry: RoomRegistry) {
+    init(store: DocumentStore, registry: RoomRegistry) {
         self.store = store
-        self.notifier = notifier
         self.registry = registry
     }
 
-    func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        switch request.action {
-        case "list": return try list(request)
-        case "create": return try create(request)
-        case "getMapping": return try getMapping(request)
-        case "updateMapping": return try updateMapping(request)
-        default: break
-        }
-        let index = try request.index()
-        let collection = try request.collection()
-        switch request.action {
-        case "exists":
-            return .value(.bool(store.collectionExists(index: index, collection: collection)))
-        case "truncate":
-            _ = try store.truncateCollection(index: index, collection: collection)
-            notifier.forgetDocuments(index: index, collection: collection)
-            return .value(["acknowledged": true])
-        default:
-            try store.deleteCollection(index: index, collection: collection)
-            notifier.forgetDocuments(index: index, collection: collection)
-            return .value(["acknowledged": true])
-        }
+    func actions() -> [String: Action] {
+        [
+            "create": { request, effects throws(KuzzleError) in try self.create(request, &effects) },
+            "exists": { request, _ throws(KuzzleError) in
+                let target = try CollectionTarget(request)
+                return .value(.bool(self.store.collectionExists(index: target.index, collection: target.collection)))
+            },
+            "list": { request, _ throws(KuzzleError) in try self.list(request) },
+            "truncate": { request, effects throws(KuzzleError) in
+                let target = try CollectionTarget(request)
+                _ = try self.store.truncateCollection(index: target.index, collection: target.collection)
+                effects.append(.collectionTruncated(index: target.index, collection: target.collection))
+                return .value(["acknowledged": true])
+            },
+            "delete": { request, effects throws(KuzzleError) in
+                let target = try CollectionTarget(request)
+                try self.store.deleteCollection(index: target.index, collection: target.collection)
+                effects.append(.collectionDeleted(index: target.index, collection: target.collection))
+                return .value(["acknowledged": true])
+            },
+            "getMapping": { request, _ throws(KuzzleError) in try self.getMapping(request) },
+            "updateMapping": { request, effects throws(KuzzleError) in try self.updateMapping(request, &effects) },
+        ]
     }
 
     /// The body is `{mappings, settings}`, or (Kuzzle's deprecated form) the mappings themselves
     /// when it holds `properties`, `dynamic` or `_meta`. Settings are accepted and ignored.
-    private func create(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func create(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let body = try request.optionalBody()
         let index = try request.index()
         let collection = try request.collection()
@@ -54,6 +52,8 @@ final class CollectionController: Controller {
             mappings = given
         }
         try store.createCollection(index: index, collection: collection, mappings: mappings)
+        effects.append(.collectionChanged(index: index, collection: collection,
+                                          mapping: try store.mapping(index: index, collection: collection)))
         return .value(["acknowledged": true])
     }
 
@@ -65,12 +65,13 @@ final class CollectionController: Controller {
     }
 
     /// Answers the whole mapping after the update, `_kuzzle_info` included, as Kuzzle does.
-    private func updateMapping(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func updateMapping(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let index = try request.index()
         let collection = try request.collection()
         let mappings = try request.body()
-        return .value(try store.updateMapping(index: index, collection: collection, mappings: mappings)
-            .json(includeKuzzleMeta: true))
+        let mapping = try store.updateMapping(index: index, collection: collection, mappings: mappings)
+        effects.append(.collectionChanged(index: index, collection: collection, mapping: mapping))
+        return .value(mapping.json(includeKuzzleMeta: true))
     }
 
     /// Realtime collections (those with subscriptions) and stored ones, sorted by name; a

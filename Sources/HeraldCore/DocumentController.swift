@@ -4,47 +4,39 @@ import Koncorde
 
 /// `document`: reads and writes of single documents, of several documents at once
 /// (``BulkDocumentActions``) and of the documents a query selects (``QueryDocumentActions``).
-/// Each write notifies the matching subscribers unless the request says `silent: true`.
+/// Each write records a ``DocumentChange``; subscribers are notified of it unless the request says
+/// `silent: true`.
 ///
 /// Argument checks follow Kuzzle's order: `_id`, body and its members, options (`silent`,
 /// `refresh`, `retryOnConflict`, `source`), `index`, `collection`; storage checks come last.
 final class DocumentController: Controller {
     let name = "document"
-    let actions: Set<String>
 
     private let store: DocumentStore
-    private let notifier: Notifier
     private let bulk: BulkDocumentActions
     private let queries: QueryDocumentActions
 
     /// The user every write is attributed to (Herald serves the anonymous user).
     static let anonymousUser = "-1"
 
-    private static let singleActions: Set<String> = [
-        "create", "createOrReplace", "delete", "exists", "get", "replace", "update", "upsert",
-    ]
-
-    init(store: DocumentStore, notifier: Notifier, koncorde: Koncorde, limits: StorageLimits) {
+    init(store: DocumentStore, koncorde: Koncorde, limits: StorageLimits) {
         self.store = store
-        self.notifier = notifier
-        bulk = BulkDocumentActions(store: store, notifier: notifier, limits: limits)
-        queries = QueryDocumentActions(store: store, notifier: notifier, koncorde: koncorde, limits: limits)
-        actions = Self.singleActions.union(BulkDocumentActions.actions).union(QueryDocumentActions.actions)
+        bulk = BulkDocumentActions(store: store, limits: limits)
+        queries = QueryDocumentActions(store: store, koncorde: koncorde, limits: limits)
     }
 
-    func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        if BulkDocumentActions.actions.contains(request.action) { return try bulk.handle(request) }
-        if QueryDocumentActions.actions.contains(request.action) { return try queries.handle(request) }
-        switch request.action {
-        case "upsert": return try upsert(request)
-        case "create": return try create(request)
-        case "createOrReplace": return try createOrReplace(request)
-        case "replace": return try replace(request)
-        case "update": return try update(request)
-        case "get": return try get(request)
-        case "exists": return try exists(request)
-        default: return try delete(request)
-        }
+    func actions() -> [String: Action] {
+        let single: [String: Action] = [
+            "upsert": { request, effects throws(KuzzleError) in try self.upsert(request, &effects) },
+            "create": { request, effects throws(KuzzleError) in try self.create(request, &effects) },
+            "createOrReplace": { request, effects throws(KuzzleError) in try self.createOrReplace(request, &effects) },
+            "replace": { request, effects throws(KuzzleError) in try self.replace(request, &effects) },
+            "update": { request, effects throws(KuzzleError) in try self.update(request, &effects) },
+            "get": { request, _ throws(KuzzleError) in try self.get(request) },
+            "exists": { request, _ throws(KuzzleError) in try self.exists(request) },
+            "delete": { request, effects throws(KuzzleError) in try self.delete(request, &effects) },
+        ]
+        return single.merging(bulk.actions()) { first, _ in first }.merging(queries.actions()) { first, _ in first }
     }
 
     /// The author and time of a request's writes.
@@ -54,29 +46,23 @@ final class DocumentController: Controller {
 
     // MARK: - Actions
 
-    private func upsert(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func upsert(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let id = try request.string("_id")
         let body = try request.body()
         let changes = try body.requiredObject("changes")
         let defaults = try Self.defaults(of: request, body: body)
-        let silent = try request.bool("silent")
-        try request.validateRefresh()
-        let source = try request.bool("source")
-        try request.validateRetryOnConflict()
-        let index = try request.index()
-        let collection = try request.collection()
-        let write = try store.upsert(index: index, collection: collection, id: id, changes: changes,
+        let options = try WriteOptions(request, retries: true, source: true)
+        let target = try CollectionTarget(request)
+        let write = try store.upsert(index: target.index, collection: target.collection, id: id, changes: changes,
                                      defaults: defaults, context: Self.context(request))
-        if !silent {
-            notifier.documentWritten(request, index: index, collection: collection, document: write.document,
-                                     action: write.created ? .create : .update,
-                                     updatedFields: write.created ? nil : write.updatedFields)
-        }
+        effects.append(.document(DocumentChange(
+            index: target.index, collection: target.collection, write: write, verb: write.created ? .create : .update,
+            updatedFields: write.created ? nil : write.updatedFields, silent: options.silent)))
         var result = JSONObject()
         result.append("_id", .string(write.document.id))
         result.append("_version", .int(write.document.version))
         result.append("created", .bool(write.created))
-        if source { result.append("_source", .object(write.document.source)) }
+        if options.source { result.append("_source", .object(write.document.source)) }
         return .value(.object(result))
     }
 
@@ -84,69 +70,62 @@ final class DocumentController: Controller {
     private struct WholeDocumentArguments {
         let id: String?
         let body: JSONObject
-        let silent: Bool
-        let index: String
-        let collection: String
+        let options: WriteOptions
+        let target: CollectionTarget
 
         init(_ request: KuzzleRequest, idRequired: Bool) throws(KuzzleError) {
             id = idRequired ? try request.string("_id") : try request.optionalString("_id")
             body = try request.body()
-            silent = try request.bool("silent")
-            try request.validateRefresh()
-            index = try request.index()
-            collection = try request.collection()
+            options = try WriteOptions(request)
+            target = try CollectionTarget(request)
+        }
+
+        func change(_ write: DocumentWrite, _ verb: DocumentChange.Verb) -> Effect {
+            .document(DocumentChange(index: target.index, collection: target.collection, write: write, verb: verb,
+                                     silent: options.silent))
         }
     }
 
-    private func notify(_ request: KuzzleRequest, _ arguments: WholeDocumentArguments, _ write: DocumentWrite,
-                        action: Notifier.DocumentAction) {
-        guard !arguments.silent else { return }
-        notifier.documentWritten(request, index: arguments.index, collection: arguments.collection,
-                                 document: write.document, action: action)
-    }
-
-    private func create(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func create(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let arguments = try WholeDocumentArguments(request, idRequired: false)
-        let write = try store.create(index: arguments.index, collection: arguments.collection, id: arguments.id,
-                                     source: arguments.body, context: Self.context(request))
-        notify(request, arguments, write, action: .create)
+        let write = try store.create(index: arguments.target.index, collection: arguments.target.collection,
+                                     id: arguments.id, source: arguments.body, context: Self.context(request))
+        effects.append(arguments.change(write, .create))
         return .value(Self.document(write.document))
     }
 
-    private func createOrReplace(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func createOrReplace(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError)
+        -> ActionResult
+    {
         let arguments = try WholeDocumentArguments(request, idRequired: true)
-        let write = try store.createOrReplace(index: arguments.index, collection: arguments.collection,
+        let write = try store.createOrReplace(index: arguments.target.index, collection: arguments.target.collection,
                                               id: arguments.id ?? "", source: arguments.body,
                                               context: Self.context(request))
-        notify(request, arguments, write, action: write.created ? .create : .replace)
+        effects.append(arguments.change(write, write.created ? .create : .replace))
         var result = Self.documentObject(write.document)
         result.append("created", .bool(write.created))
         return .value(.object(result))
     }
 
-    private func replace(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func replace(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let arguments = try WholeDocumentArguments(request, idRequired: true)
-        let write = try store.replace(index: arguments.index, collection: arguments.collection, id: arguments.id ?? "",
-                                      source: arguments.body, context: Self.context(request))
-        notify(request, arguments, write, action: .replace)
+        let write = try store.replace(index: arguments.target.index, collection: arguments.target.collection,
+                                      id: arguments.id ?? "", source: arguments.body, context: Self.context(request))
+        effects.append(arguments.change(write, .replace))
         return .value(Self.document(write.document))
     }
 
-    private func update(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func update(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let id = try request.string("_id")
         let changes = try request.body()
-        let silent = try request.bool("silent")
-        try request.validateRefresh()
-        try request.validateRetryOnConflict()
-        let source = try request.bool("source")
-        let index = try request.index()
-        let collection = try request.collection()
-        let write = try store.update(index: index, collection: collection, id: id, changes: changes, context: Self.context(request))
-        if !silent {
-            notifier.documentWritten(request, index: index, collection: collection, document: write.document,
-                                     action: .update, updatedFields: write.updatedFields)
-        }
-        if source { return .value(Self.document(write.document)) }
+        let options = try WriteOptions(request, retries: true, source: true)
+        let target = try CollectionTarget(request)
+        let write = try store.update(index: target.index, collection: target.collection, id: id, changes: changes,
+                                     context: Self.context(request))
+        effects.append(.document(DocumentChange(
+            index: target.index, collection: target.collection, write: write, verb: .update,
+            updatedFields: write.updatedFields, silent: options.silent)))
+        if options.source { return .value(Self.document(write.document)) }
         var partial = changes
         partial["_kuzzle_info"] = nil
         if case .object(let info)? = write.document.source["_kuzzle_info"] {
@@ -161,32 +140,26 @@ final class DocumentController: Controller {
 
     private func get(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
         let id = try request.string("_id")
-        let index = try request.index()
-        let collection = try request.collection()
-        return .value(Self.document(try store.get(index: index, collection: collection, id: id)))
+        let target = try CollectionTarget(request)
+        return .value(Self.document(try store.get(index: target.index, collection: target.collection, id: id)))
     }
 
     private func exists(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
         let id = try request.string("_id")
-        let index = try request.index()
-        let collection = try request.collection()
-        return .value(.bool(try store.exists(index: index, collection: collection, id: id)))
+        let target = try CollectionTarget(request)
+        return .value(.bool(try store.exists(index: target.index, collection: target.collection, id: id)))
     }
 
-    private func delete(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func delete(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let id = try request.string("_id")
-        let silent = try request.bool("silent")
-        try request.validateRefresh()
-        let source = try request.bool("source")
-        let index = try request.index()
-        let collection = try request.collection()
-        let write = try store.delete(index: index, collection: collection, id: id)
-        if !silent {
-            notifier.documentDeleted(request, index: index, collection: collection, document: write.document)
-        }
+        let options = try WriteOptions(request, source: true)
+        let target = try CollectionTarget(request)
+        let write = try store.delete(index: target.index, collection: target.collection, id: id)
+        effects.append(.document(DocumentChange(
+            index: target.index, collection: target.collection, write: write, verb: .delete, silent: options.silent)))
         var result = JSONObject()
         result.append("_id", .string(write.document.id))
-        if source {
+        if options.source {
             result.append("_source", .object(write.document.source))
             result.append("_version", .int(write.document.version))
         }

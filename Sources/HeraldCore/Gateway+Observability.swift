@@ -1,4 +1,5 @@
 import HeraldStore
+import HeraldWire
 import Logging
 
 /// Live figures read at scrape time, and the per-request record (counters and debug log line).

@@ -1,13 +1,15 @@
 public import HeraldStore
-import HeraldWire
+public import HeraldWire
 import Koncorde
 public import Logging
 
-/// Herald's API core: turns inbound messages into responses and notifications.
+/// Herald's API core: turns inbound messages into commits, and released commits into
+/// notifications and answers.
 ///
-/// Transport-agnostic and single-threaded: the transport calls it from one thread (the event
-/// loop), and it answers through the ``ClientOutbox`` synchronously, notifications before the
-/// response that caused them.
+/// Transport-agnostic and single-threaded: the transport calls every entry from one thread (the
+/// event loop). A request runs its action at once; its answer and notifications wait in the
+/// ``CommitPipeline`` until the sink says its effects are safe, then go out through
+/// ``release(_:)``.
 public final class Gateway {
     public let configuration: GatewayConfiguration
     public let store: DocumentStore
@@ -19,7 +21,9 @@ public final class Gateway {
     /// Request, latency and notification counters.
     public let metrics = GatewayMetrics()
     private unowned let outbox: any ClientOutbox
-    private var controllers: [String: any Controller] = [:]
+    /// Every action, by controller name then action name.
+    private var actions: [String: [String: Action]] = [:]
+    private var pipeline: CommitPipeline!
     private var requestIDs = RequestIDGenerator()
     private var connections: Set<ConnectionID> = []
     private var rateLimiter: RequestRateLimiter
@@ -29,9 +33,10 @@ public final class Gateway {
     private static let ping: [UInt8] = Array(#"{"p":1}"#.utf8)
     private static let pong: [UInt8] = Array(#"{"p":2}"#.utf8)
 
+    /// - Parameter sink: where commits are made safe; `nil` keeps them in memory (released at once).
     public init(
         configuration: GatewayConfiguration, outbox: any ClientOutbox, clock: any EpochClock = SystemEpochClock(),
-        logger: Logger
+        sink: (any CommitSink)? = nil, logger: Logger
     ) {
         self.configuration = configuration
         self.outbox = outbox
@@ -49,14 +54,24 @@ public final class Gateway {
         let all: [any Controller] = [
             AuthController(),
             ServerController(clock: clock, nodeID: configuration.nodeID) { [unowned self] in serverFigures },
-            IndexController(store: store, notifier: notifier),
-            CollectionController(store: store, notifier: notifier, registry: registry),
-            DocumentController(store: store, notifier: notifier, koncorde: registry.koncorde,
-                               limits: configuration.storageLimits),
-            RealtimeController(registry: registry, notifier: notifier),
+            IndexController(store: store),
+            CollectionController(store: store, registry: registry),
+            DocumentController(store: store, koncorde: registry.koncorde, limits: configuration.storageLimits),
+            RealtimeController(registry: registry),
         ]
-        for controller in all { controllers[controller.name] = controller }
-        metrics.knownActions = controllers.mapValues(\.actions)
+        for controller in all { actions[controller.name] = controller.actions() }
+        metrics.knownActions = actions.mapValues { Set($0.keys) }
+        let sink = sink ?? InMemorySink()
+        pipeline = CommitPipeline(sink: sink) { [unowned self] commit in release(commit) }
+        (sink as? InMemorySink)?.pipeline = pipeline
+    }
+
+    /// The pipeline commits wait in; durable sinks report to it.
+    public var commitPipeline: CommitPipeline { pipeline }
+
+    /// The transport finished an event-loop pass (called before it flushes its writes).
+    public func endOfPass() {
+        pipeline.endOfPass()
     }
 
     /// Open connections.
@@ -72,9 +87,10 @@ public final class Gateway {
         connections.remove(connection)
         rateLimiter.remove(connection)
         let now = clock.nowMilliseconds()
-        for left in registry.disconnect(connection) {
-            notifier.userEvent(.out, room: left.room, volatile: left.volatile, timestamp: now)
-        }
+        let departures = registry.disconnect(connection).map { Effect.user($0.departure(timestamp: now)) }
+        guard !departures.isEmpty else { return }
+        pipeline.submit(Commit(request: nil, outcome: .success(.none), effects: departures, reply: .none,
+                               startedAt: 0))
     }
 
     /// One complete inbound message.
@@ -106,11 +122,12 @@ public final class Gateway {
             outbox.send(Self.pong, to: connection)
             return
         }
-        outbox.send(respond(to: frame, from: connection), to: connection)
+        execute(frame: frame, protocolName: "websocket", connection: connection, reply: .connection(connection))
     }
 
-    /// Runs one request frame and returns the encoded response.
-    func respond(to frame: JSONObject, from connection: ConnectionID) -> [UInt8] {
+    /// Runs one request frame from any transport and submits its commit; the answer goes to `reply`
+    /// when the commit is released.
+    public func execute(frame: JSONObject, protocolName: String, connection: ConnectionID, reply: Commit.Reply) {
         let startedAt = GatewayMetrics.now()
         let requestId: String
         switch frame["requestId"] {
@@ -120,27 +137,51 @@ public final class Gateway {
         }
         let request = KuzzleRequest(
             frame: frame, requestId: requestId, controller: frame["controller"]?.stringValue ?? "",
-            action: frame["action"]?.stringValue ?? "", timestamp: clock.nowMilliseconds(), connection: connection)
+            action: frame["action"]?.stringValue ?? "", timestamp: clock.nowMilliseconds(), connection: connection,
+            protocolName: protocolName)
+        var effects: [Effect] = []
+        let outcome: Result<ActionResult, KuzzleError>
         do {
-            let result = try dispatch(request)
-            defer { finished(request, status: 200, startedAt: startedAt) }
-            return encoder.success(request, result: result)
+            outcome = .success(try dispatch(request, &effects))
         } catch {
-            defer { finished(request, status: error.status, startedAt: startedAt) }
-            return encoder.failure(request, error: error)
+            outcome = .failure(error)
         }
+        pipeline.submit(Commit(request: request, outcome: outcome, effects: effects, reply: reply,
+                               startedAt: startedAt))
     }
 
-    private func dispatch(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func dispatch(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         _ = try request.string("controller")
         _ = try request.string("action")
-        guard let controller = controllers[request.controller] else {
+        guard let controller = actions[request.controller] else {
             throw .controllerNotFound(request.controller)
         }
-        guard controller.actions.contains(request.action) else {
+        guard let action = controller[request.action] else {
             throw .actionNotFound(controller: request.controller, action: request.action)
         }
-        return try controller.handle(request)
+        return try action(request, &effects)
+    }
+
+    /// Sends a released commit out: its notifications first, then its answer. The only place
+    /// either leaves the core.
+    private func release(_ commit: Commit) {
+        notifier.notify(commit.effects, request: commit.request)
+        guard let request = commit.request else { return }
+        switch commit.outcome {
+        case .success: finished(request, status: 200, startedAt: commit.startedAt)
+        case .failure(let error): finished(request, status: error.status, startedAt: commit.startedAt)
+        }
+        switch commit.reply {
+        case .connection(let connection):
+            switch commit.outcome {
+            case .success(let result): outbox.send(encoder.success(request, result: result), to: connection)
+            case .failure(let error): outbox.send(encoder.failure(request, error: error), to: connection)
+            }
+        case .handler(let answer):
+            answer(request, commit.outcome)
+        case .none:
+            break
+        }
     }
 
     /// Live figures for `server:info` and `server:metrics`.

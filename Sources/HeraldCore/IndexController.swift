@@ -4,42 +4,40 @@ import HeraldWire
 /// `index`: create, test, list and delete indexes (one at a time, or several with `mDelete`).
 final class IndexController: Controller {
     let name = "index"
-    let actions: Set<String> = ["create", "exists", "list", "delete", "mDelete"]
 
     private let store: DocumentStore
-    private let notifier: Notifier
 
-    init(store: DocumentStore, notifier: Notifier) {
+    init(store: DocumentStore) {
         self.store = store
-        self.notifier = notifier
     }
 
-    func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        switch request.action {
-        case "create":
-            try store.createIndex(request.index())
-            return .none
-        case "exists":
-            return .value(.bool(store.indexExists(try request.index())))
-        case "list":
-            return .value(["indexes": .array(store.listIndexes().map { .string($0) })])
-        case "mDelete":
-            return try mDelete(request)
-        default:
-            let index = try request.index()
-            try store.deleteIndex(index)
-            notifier.forgetDocuments(index: index)
-            return .value(["acknowledged": true])
-        }
+    func actions() -> [String: Action] {
+        [
+            "create": { request, effects throws(KuzzleError) in
+                let index = try request.index()
+                try self.store.createIndex(index)
+                effects.append(.indexCreated(index: index))
+                return .none
+            },
+            "exists": { request, _ throws(KuzzleError) in .value(.bool(self.store.indexExists(try request.index()))) },
+            "list": { _, _ in .value(["indexes": .array(self.store.listIndexes().map { .string($0) })]) },
+            "delete": { request, effects throws(KuzzleError) in
+                let index = try request.index()
+                try self.store.deleteIndex(index)
+                effects.append(.indexDeleted(index: index))
+                return .value(["acknowledged": true])
+            },
+            "mDelete": { request, effects throws(KuzzleError) in try self.mDelete(request, &effects) },
+        ]
     }
 
     /// Deletes the listed indexes that exist; answers `{deleted: [names]}`, unknown names skipped.
-    private func mDelete(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func mDelete(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let names = try BulkDocumentActions.bodyArray(request, "indexes")
         var deleted: [JSONValue] = []
         for case .string(let index) in names where store.indexExists(index) {
             try store.deleteIndex(index)
-            notifier.forgetDocuments(index: index)
+            effects.append(.indexDeleted(index: index))
             deleted.append(.string(index))
         }
         return .value(["deleted": .array(deleted)])

@@ -1,14 +1,24 @@
 import HeraldStore
 import HeraldWire
 
-/// Sends document and user notifications to the channels they concern.
+/// Turns a released commit's effects into document and user notifications for the channels they
+/// concern. Single-threaded: called by the commit pipeline on the event-loop thread.
 ///
 /// Each notification is encoded once without its `room`; every channel gets those bytes plus its
 /// own `"room"` member, and every subscriber of a channel gets the very same array.
 public final class Notifier {
-    /// The notifier's verb for a write (never the API action).
-    public enum DocumentAction: String, Sendable {
+    /// The `action` of a document notification (never the API action).
+    enum DocumentAction: String {
         case create, update, replace, delete, publish
+
+        init(_ verb: DocumentChange.Verb) {
+            switch verb {
+            case .create: self = .create
+            case .update: self = .update
+            case .replace: self = .replace
+            case .delete: self = .delete
+            }
+        }
 
         var event: String {
             switch self {
@@ -39,80 +49,112 @@ public final class Notifier {
         self.nodeID = nodeID
     }
 
+    /// Sends the notifications of a released commit's effects, in order.
+    func notify(_ effects: [Effect], request: KuzzleRequest?) {
+        for effect in effects {
+            switch effect {
+            case .document(let change):
+                guard change.notifies, let request else { continue }
+                if change.verb == .delete {
+                    documentDeleted(change, request: request)
+                } else {
+                    documentWritten(change, request: request)
+                }
+            case .published(let message):
+                if let request { published(message, request: request) }
+            case .user(let event):
+                userEvent(event)
+            case .indexDeleted(let index):
+                forgetDocuments(index: index)
+            case .collectionTruncated(let index, let collection), .collectionDeleted(let index, let collection):
+                forgetDocuments(index: index, collection: collection)
+            case .indexCreated, .collectionChanged:
+                continue
+            }
+        }
+    }
+
     /// A created, updated or replaced document: `in` to matching channels, `out` to those it left.
-    func documentWritten(
-        _ request: KuzzleRequest, index: String, collection: String, document: StoredDocument,
-        action: DocumentAction, updatedFields: [String]? = nil
-    ) {
-        let key = DocumentKey(index: index, collection: collection, id: document.id)
-        let matches = registry.matchingRooms(index: index, collection: collection, source: document.source, id: document.id)
+    private func documentWritten(_ change: DocumentChange, request: KuzzleRequest) {
+        let document = change.document
+        let key = DocumentKey(index: change.index, collection: change.collection, id: document.id)
+        let matches = registry.matchingRooms(
+            index: change.index, collection: change.collection, source: document.source, id: document.id)
         let previous = lastMatches[key] ?? []
         let left = previous.filter { !matches.contains($0) }
         if matches.isEmpty { lastMatches[key] = nil } else { lastMatches[key] = matches }
         guard !matches.isEmpty || !left.isEmpty else { return }
-        let result = Self.documentResult(document, updatedFields: updatedFields)
+        let action = DocumentAction(change.verb)
+        let result = Self.documentResult(document, updatedFields: change.updatedFields)
         if !matches.isEmpty {
-            send(request, action: action, scope: .in, result: result, index: index, collection: collection, rooms: matches)
+            send(request, action: action, scope: .in, result: result, index: change.index,
+                 collection: change.collection, rooms: matches)
         }
         if !left.isEmpty {
-            send(request, action: action, scope: .out, result: result, index: index, collection: collection, rooms: left)
+            send(request, action: action, scope: .out, result: result, index: change.index,
+                 collection: change.collection, rooms: left)
         }
     }
 
     /// A deleted document: `out` to the channels it matched.
-    func documentDeleted(_ request: KuzzleRequest, index: String, collection: String, document: StoredDocument) {
-        lastMatches[DocumentKey(index: index, collection: collection, id: document.id)] = nil
-        let matches = registry.matchingRooms(index: index, collection: collection, source: document.source, id: document.id)
+    private func documentDeleted(_ change: DocumentChange, request: KuzzleRequest) {
+        let document = change.document
+        lastMatches[DocumentKey(index: change.index, collection: change.collection, id: document.id)] = nil
+        let matches = registry.matchingRooms(
+            index: change.index, collection: change.collection, source: document.source, id: document.id)
         guard !matches.isEmpty else { return }
         send(request, action: .delete, scope: .out, result: Self.documentResult(document, updatedFields: nil),
-             index: index, collection: collection, rooms: matches)
+             index: change.index, collection: change.collection, rooms: matches)
     }
 
     /// Documents removed without one notification each (collection truncated or deleted).
-    func forgetDocuments(index: String, collection: String? = nil) {
+    private func forgetDocuments(index: String, collection: String? = nil) {
         lastMatches = lastMatches.filter { key, _ in
             key.index != index || (collection != nil && key.collection != collection)
         }
     }
 
     /// `realtime:publish`: an `in` notification to matching channels, nothing stored.
-    func published(_ request: KuzzleRequest, index: String, collection: String, message: JSONObject, id: String?) -> Int {
-        let matches = registry.matchingRooms(index: index, collection: collection, source: message, id: id ?? "")
-        guard !matches.isEmpty else { return 0 }
+    private func published(_ message: PublishedMessage, request: KuzzleRequest) {
+        let matches = registry.matchingRooms(
+            index: message.index, collection: message.collection, source: message.message, id: message.id ?? "")
+        guard !matches.isEmpty else { return }
         var result = JSONObject()
-        if let id { result.append("_id", .string(id)) }
-        result.append("_source", .object(message))
-        return send(request, action: .publish, scope: .in, result: .object(result), index: index,
-                    collection: collection, rooms: matches)
+        if let id = message.id { result.append("_id", .string(id)) }
+        result.append("_source", .object(message.message))
+        send(request, action: .publish, scope: .in, result: .object(result), index: message.index,
+             collection: message.collection, rooms: matches)
     }
 
-    /// A connection entered (`in`) or left (`out`) a room.
-    func userEvent(_ scope: UserScope, room: Room, volatile: JSONValue, timestamp: Int) {
+    /// A connection entered (`in`) or left (`out`) a room: its channels that accept the scope are
+    /// told, except a channel the subscription itself created.
+    private func userEvent(_ event: UserEvent) {
+        guard let room = registry.room(event.roomId) else { return }
         var frame = JSONObject()
         frame.append("type", "user")
         frame.append("status", 200)
-        frame.append("user", .string(scope.rawValue))
-        frame.append("result", ["count": .int(room.connectionCount)])
-        frame.append("index", .string(room.index))
-        frame.append("collection", .string(room.collection))
+        frame.append("user", .string(event.scope.rawValue))
+        frame.append("result", ["count": .int(event.count)])
+        frame.append("index", .string(event.index))
+        frame.append("collection", .string(event.collection))
         frame.append("controller", "realtime")
-        frame.append("action", scope == .in ? "subscribe" : "unsubscribe")
+        frame.append("action", event.scope == .in ? "subscribe" : "unsubscribe")
         frame.append("protocol", "websocket")
-        frame.append("timestamp", .int(timestamp))
-        frame.append("volatile", volatile)
+        frame.append("timestamp", .int(event.timestamp))
+        frame.append("volatile", event.volatile)
         let prefix = Self.openPrefix(frame)
-        for channel in room.channels.values where channel.options.users.accepts(scope) {
+        for channel in room.channels.values
+        where channel.name != event.newChannel && channel.options.users.accepts(event.scope) {
             let bytes = Self.close(prefix, room: channel.name)
             for connection in channel.subscribers { outbox.send(bytes, to: connection) }
             metrics.notificationsSent &+= channel.subscribers.count
         }
     }
 
-    @discardableResult
     private func send(
         _ request: KuzzleRequest, action: DocumentAction, scope: DocumentScope, result: JSONValue,
         index: String, collection: String, rooms: [String]
-    ) -> Int {
+    ) {
         var frame = JSONObject()
         frame.append("type", "document")
         frame.append("status", 200)
@@ -127,7 +169,7 @@ public final class Notifier {
         frame.append("index", .string(index))
         frame.append("collection", .string(collection))
         frame.append("controller", .string(request.controller))
-        frame.append("protocol", "websocket")
+        frame.append("protocol", .string(request.protocolName))
         let prefix = Self.openPrefix(frame)
         var deliveries = 0
         for roomId in rooms {
@@ -141,7 +183,6 @@ public final class Notifier {
             }
         }
         metrics.notificationsSent &+= deliveries
-        return deliveries
     }
 
     private static func documentResult(_ document: StoredDocument, updatedFields: [String]?) -> JSONValue {

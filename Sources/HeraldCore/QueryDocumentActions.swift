@@ -10,21 +10,18 @@ import Koncorde
 /// `lang: "koncorde"`. By-query writes refuse to touch more documents than the write limit and
 /// notify each document they change.
 struct QueryDocumentActions {
-    static let actions: Set<String> = ["search", "count", "deleteByQuery", "updateByQuery", "deleteFields"]
-
     let store: DocumentStore
-    let notifier: Notifier
     let koncorde: Koncorde
     let limits: StorageLimits
 
-    func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        switch request.action {
-        case "search": return try search(request)
-        case "count": return try count(request)
-        case "deleteByQuery": return try deleteByQuery(request)
-        case "updateByQuery": return try updateByQuery(request)
-        default: return try deleteFields(request)
-        }
+    func actions() -> [String: Action] {
+        [
+            "search": { request, _ throws(KuzzleError) in try search(request) },
+            "count": { request, _ throws(KuzzleError) in try count(request) },
+            "deleteByQuery": { request, effects throws(KuzzleError) in try deleteByQuery(request, &effects) },
+            "updateByQuery": { request, effects throws(KuzzleError) in try updateByQuery(request, &effects) },
+            "deleteFields": { request, effects throws(KuzzleError) in try deleteFields(request, &effects) },
+        ]
     }
 
     // MARK: - Reads
@@ -72,7 +69,9 @@ struct QueryDocumentActions {
 
     // MARK: - Writes
 
-    private func deleteByQuery(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func deleteByQuery(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError)
+        -> ActionResult
+    {
         let body = try request.optionalBody()
         let filter = try Self.queryObject(body, required: false)
         let silent = try request.bool("silent")
@@ -87,8 +86,10 @@ struct QueryDocumentActions {
         var documents: [JSONValue] = []
         var ids: [JSONValue] = []
         for target in targets {
-            let removed = try store.delete(index: index, collection: collection, id: target.id).document
-            if !silent { notifier.documentDeleted(request, index: index, collection: collection, document: removed) }
+            let write = try store.delete(index: index, collection: collection, id: target.id)
+            effects.append(.document(DocumentChange(index: index, collection: collection, write: write, verb: .delete,
+                                                    silent: silent)))
+            let removed = write.document
             var entry = JSONObject()
             entry.append("_id", .string(removed.id))
             if source { entry.append("_source", .object(removed.source)) }
@@ -98,7 +99,9 @@ struct QueryDocumentActions {
         return .value(["documents": .array(documents), "ids": .array(ids)])
     }
 
-    private func updateByQuery(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func updateByQuery(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError)
+        -> ActionResult
+    {
         let body = try request.body()
         let filter = try Self.queryObject(body, required: true)
         var changes = try body.requiredObject("changes")
@@ -117,10 +120,8 @@ struct QueryDocumentActions {
         for target in targets {
             let write = try store.update(index: index, collection: collection, id: target.id, changes: changes,
                                          context: context)
-            if !silent {
-                notifier.documentWritten(request, index: index, collection: collection, document: write.document,
-                                         action: .update, updatedFields: write.updatedFields)
-            }
+            effects.append(.document(DocumentChange(index: index, collection: collection, write: write, verb: .update,
+                                                    updatedFields: write.updatedFields, silent: silent)))
             var entry = JSONObject()
             entry.append("_id", .string(write.document.id))
             if source { entry.append("_source", .object(write.document.source)) }
@@ -131,7 +132,9 @@ struct QueryDocumentActions {
         return .value(["errors": [], "successes": .array(successes)])
     }
 
-    private func deleteFields(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+    private func deleteFields(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError)
+        -> ActionResult
+    {
         let id = try request.string("_id")
         let fields = try BulkDocumentActions.bodyArray(request, "fields")
         let silent = try request.bool("silent")
@@ -146,10 +149,8 @@ struct QueryDocumentActions {
         }
         let write = try store.deleteFields(index: index, collection: collection, id: id, fields: paths,
                                            context: DocumentController.context(request))
-        if !silent {
-            notifier.documentWritten(request, index: index, collection: collection, document: write.document,
-                                     action: .update, updatedFields: paths)
-        }
+        effects.append(.document(DocumentChange(index: index, collection: collection, write: write, verb: .update,
+                                                updatedFields: paths, silent: silent)))
         if source { return .value(DocumentController.document(write.document)) }
         return .value(["_id": .string(write.document.id), "_version": .int(write.document.version)])
     }

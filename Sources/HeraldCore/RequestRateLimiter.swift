@@ -1,3 +1,5 @@
+import HeraldWire
+
 /// Counts each connection's requests per wall-clock second and tells when one goes over the limit,
 /// as Kuzzle's per-socket `rateLimit` does (the count restarts every second).
 struct RequestRateLimiter {

@@ -33,21 +33,26 @@ final class Room {
 
     var connectionCount: Int { members.count }
 
-    /// Adds a connection to the channel of these options; returns the channel name and whether the
-    /// connection is new to the room.
-    func add(_ connection: ConnectionID, options: SubscriptionOptions) -> (channel: String, newMember: Bool) {
+    /// Adds a connection to the channel of these options; returns the channel name, whether the
+    /// connection is new to the room and whether the channel was created for it.
+    func add(_ connection: ConnectionID, options: SubscriptionOptions)
+        -> (channel: String, newMember: Bool, newChannel: Bool)
+    {
         let name = "\(id)-\(options.channelSuffix)"
         let channel: Channel
+        let newChannel: Bool
         if let existing = channels[name] {
             channel = existing
+            newChannel = false
         } else {
             channel = Channel(name: name, options: options)
             channels[name] = channel
+            newChannel = true
         }
         channel.add(connection)
         let newMember = members[connection] == nil
         members[connection, default: []].insert(name)
-        return (name, newMember)
+        return (name, newMember, newChannel)
     }
 
     /// Removes a connection from every channel; returns `false` if it was not a member.

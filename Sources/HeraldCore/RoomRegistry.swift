@@ -8,6 +8,21 @@ public final class RoomRegistry {
         let room: Room
         /// The volatile data sent with the subscription; user notifications carry it.
         let volatile: JSONValue
+
+        /// The `out` user event of leaving the room.
+        func departure(timestamp: Int) -> UserEvent {
+            UserEvent(scope: .out, roomId: room.id, index: room.index, collection: room.collection,
+                      count: room.connectionCount, volatile: volatile, timestamp: timestamp, newChannel: nil)
+        }
+    }
+
+    /// A subscription's place: its room and channel, whether the connection is new to the room and
+    /// whether the subscription created the channel.
+    struct Joined {
+        let room: Room
+        let channel: String
+        let newMember: Bool
+        let newChannel: Bool
     }
 
     /// Bounds on rooms; `0` means no bound.
@@ -33,7 +48,7 @@ public final class RoomRegistry {
     func subscribe(
         _ connection: ConnectionID, index: String, collection: String, filter: JSONValue,
         options: SubscriptionOptions, volatile: JSONValue
-    ) throws(KuzzleError) -> (room: Room, channel: String, newMember: Bool) {
+    ) throws(KuzzleError) -> Joined {
         let normalized: NormalizedFilter
         do {
             normalized = try koncorde.normalize(index: index, collection: collection, filter: filter)
@@ -56,7 +71,7 @@ public final class RoomRegistry {
     /// Adds the connection to an existing room.
     func join(
         _ connection: ConnectionID, roomId: String, options: SubscriptionOptions, volatile: JSONValue
-    ) throws(KuzzleError) -> (room: Room, channel: String, newMember: Bool) {
+    ) throws(KuzzleError) -> Joined {
         guard let room = rooms[roomId] else { throw .roomNotFound(roomId) }
         try checkRoomsPerConnection(connection, joining: roomId)
         return add(connection, to: room, options: options, volatile: volatile)
@@ -71,10 +86,10 @@ public final class RoomRegistry {
 
     private func add(
         _ connection: ConnectionID, to room: Room, options: SubscriptionOptions, volatile: JSONValue
-    ) -> (room: Room, channel: String, newMember: Bool) {
-        let (channel, newMember) = room.add(connection, options: options)
-        if newMember { memberships[connection, default: [:]][room.id] = volatile }
-        return (room, channel, newMember)
+    ) -> Joined {
+        let added = room.add(connection, options: options)
+        if added.newMember { memberships[connection, default: [:]][room.id] = volatile }
+        return Joined(room: room, channel: added.channel, newMember: added.newMember, newChannel: added.newChannel)
     }
 
     /// Removes the connection from a room; returns its membership, or `nil` if it was not subscribed.

@@ -3,7 +3,6 @@ import HeraldWire
 /// `server`: time, information and live metrics about this node.
 final class ServerController: Controller {
     let name = "server"
-    let actions: Set<String> = ["now", "info", "metrics"]
 
     private let clock: any EpochClock
     private let nodeID: String
@@ -17,12 +16,12 @@ final class ServerController: Controller {
         self.figures = figures
     }
 
-    func handle(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        switch request.action {
-        case "now": return .value(["now": .int(clock.nowMilliseconds())])
-        case "metrics": return .value(.object(metrics()))
-        default: return .value(["serverInfo": ["kuzzle": .object(info()), "services": [:]]])
-        }
+    func actions() -> [String: Action] {
+        [
+            "now": { _, _ in .value(["now": .int(self.clock.nowMilliseconds())]) },
+            "metrics": { _, _ in .value(.object(self.metrics())) },
+            "info": { _, _ in .value(["serverInfo": ["kuzzle": .object(self.info()), "services": [:]]]) },
+        ]
     }
 
     /// Kuzzle's `server:metrics` shape. Requests run one at a time on the event loop, so the one

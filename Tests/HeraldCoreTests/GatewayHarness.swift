@@ -28,9 +28,9 @@ final class GatewayHarness {
     let gateway: Gateway
     static let now = 1_700_000_000_000
 
-    init() {
+    init(sink: (any CommitSink)? = nil) {
         gateway = Gateway(configuration: GatewayConfiguration(nodeID: "node-test"), outbox: outbox,
-                          clock: FixedClock(now: Self.now), logger: Logger(label: "test"))
+                          clock: FixedClock(now: Self.now), sink: sink, logger: Logger(label: "test"))
         for connection in 1...4 { gateway.connectionOpened(ConnectionID(UInt64(connection))) }
     }
 

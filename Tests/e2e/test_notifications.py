@@ -302,3 +302,30 @@ async def test_users_none_gets_no_user_notifications(client) -> None:
         await other.ok("realtime", "unsubscribe", body={"roomId": room})
         await quiet.sync()
         assert quiet.notifications(channel) == []
+
+
+async def test_user_in_goes_to_the_channels_that_existed_before_the_subscription(client) -> None:
+    """Kuzzle picks the channels to notify before creating the new subscriber's channel: the first
+    subscriber of a channel is not told of its own arrival; one joining an existing channel is, as are
+    the others on it; a subscriber whose options make a new channel is not, the room's others are."""
+    index = uniq("usr")
+    async with client("a") as a, client("b") as b, client("c") as c:
+        first = await a.subscribe(index, "c", OPEN, users="all", volatile=_volatile("a"))
+        await a.sync()
+        assert _user_notes(a, first["channel"], "a") == [], "a new channel's subscriber gets no `in` of its own"
+
+        same = await b.subscribe(index, "c", OPEN, users="all", volatile=_volatile("b"))
+        assert same["channel"] == first["channel"]
+        other = await c.subscribe(index, "c", OPEN, users="all", scope="in", volatile=_volatile("c"))
+        assert other["channel"] != first["channel"]
+        for sub in (a, b, c):
+            await sub.sync()
+
+    def ins(sub, channel, tag):
+        return [(n["user"], n["result"]["count"]) for n in _user_notes(sub, channel, tag) if n["user"] == "in"]
+
+    assert ins(a, first["channel"], "b") == [("in", 2)]
+    assert ins(b, first["channel"], "b") == [("in", 2)], "joining an existing channel: told of its own arrival"
+    assert ins(a, first["channel"], "c") == [("in", 3)]
+    assert ins(b, first["channel"], "c") == [("in", 3)]
+    assert ins(c, other["channel"], "c") == [], "its subscription created the channel: no `in` of its own"

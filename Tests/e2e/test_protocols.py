@@ -220,18 +220,26 @@ def test_catalogue_renders_the_contract_messages() -> None:
         'Invalid value for the "scope" parameter (allowed: "all", "in", "out", "none").'
 
 
-SWIFT_CATALOGUE = REPO_ROOT / "Sources" / "HeraldWire" / "KuzzleError.swift"
+SOURCES_DIR = REPO_ROOT / "Sources"
 SWIFT_ENTRY = re.compile(r'id:\s*"([a-z_.]+)",\s*code:\s*([0-9_]+),\s*status:\s*(\d+)')
 
 
-def test_catalogue_matches_heraldwire_kuzzle_error_swift() -> None:
-    """Every error the server can build (HeraldWire's factories) is in errors.json with the same
-    status and code, so the e2e check of each error frame cannot disagree with the server's table."""
-    if not SWIFT_CATALOGUE.is_file():
-        pytest.skip(f"{SWIFT_CATALOGUE} not present")
-    entries = SWIFT_ENTRY.findall(SWIFT_CATALOGUE.read_text(encoding="utf-8"))
-    if not entries:
-        pytest.skip("KuzzleError.swift no longer spells entries as `id: ..., code: ..., status: ...`")
+def _swift_catalogue_entries() -> list[tuple[str, str, str]]:
+    """Every `KuzzleError(id:, code:, status:)` spelled anywhere in Sources/."""
+    entries = []
+    for path in sorted(SOURCES_DIR.rglob("*.swift")):
+        entries += SWIFT_ENTRY.findall(path.read_text(encoding="utf-8"))
+    return entries
+
+
+def test_catalogue_matches_every_swift_error_factory() -> None:
+    """Every error the server can build (the factories of the whole Sources/ tree) is in
+    errors.json with the same status and code, so the e2e check of each error frame cannot
+    disagree with the server's table."""
+    if not SOURCES_DIR.is_dir():
+        pytest.skip(f"{SOURCES_DIR} not present")
+    entries = _swift_catalogue_entries()
+    assert entries, "the error factories are no longer spelled `id: ..., code: ..., status: ...`"
     catalogue = Catalogue()
     for error_id, code, status in entries:
         assert error_id in catalogue, f"{error_id} is built by KuzzleError.swift but missing from errors.json"

@@ -1,5 +1,3 @@
-public import HeraldWire
-
 /// Builds response frames in Kuzzle's key order.
 public struct ResponseEncoder: Sendable {
     /// The node id every frame carries.

@@ -1,5 +1,3 @@
-public import HeraldWire
-
 /// One parsed request frame, with Kuzzle's argument accessors.
 ///
 /// Every accessor throws the exact Kuzzle error for a missing or mistyped argument, so an action
@@ -14,15 +12,18 @@ public struct KuzzleRequest: Sendable {
     public let timestamp: Int
     /// The connection it came from.
     public let connection: ConnectionID
+    /// The transport it came over, as notifications name it: `websocket` or `http`.
+    public let protocolName: String
 
     public init(frame: JSONObject, requestId: String, controller: String, action: String, timestamp: Int,
-                connection: ConnectionID) {
+                connection: ConnectionID, protocolName: String = "websocket") {
         self.frame = frame
         self.requestId = requestId
         self.controller = controller
         self.action = action
         self.timestamp = timestamp
         self.connection = connection
+        self.protocolName = protocolName
     }
 
     /// The `volatile` object, or `null` when absent or not an object.

@@ -1,6 +1,4 @@
-public import HeraldWire
-
-// Storage and query errors of Kuzzle's catalogue not covered by HeraldWire.
+// Storage and query errors of Kuzzle's catalogue (`services.storage.*`).
 extension KuzzleError {
     /// `services.storage.get_limit_exceeded`: a read asks for more documents than allowed.
     public static let documentsFetchLimitExceeded = KuzzleError(
@@ -11,6 +9,13 @@ extension KuzzleError {
     public static let documentsWriteLimitExceeded = KuzzleError(
         id: "services.storage.write_limit_exceeded", code: 16_842_756, status: 413,
         message: "The number of documents edited by this request exceeds the configured server limit.")
+
+    /// `services.storage.unexpected_error`: the storage engine failed (disk full, I/O error, lost
+    /// connection); the write was not applied.
+    public static func storageFailure(_ detail: String) -> KuzzleError {
+        KuzzleError(id: "services.storage.unexpected_error", code: 16_842_787, status: 500, message: detail,
+                    props: [detail])
+    }
 
     /// `services.storage.invalid_mapping`.
     public static func invalidMapping(path: String, detail: String) -> KuzzleError {

@@ -1,0 +1,27 @@
+import HeraldWire
+
+/// The `index` and `collection` arguments, read in that order.
+struct CollectionTarget {
+    let index: String
+    let collection: String
+
+    init(_ request: KuzzleRequest) throws(KuzzleError) {
+        index = try request.index()
+        collection = try request.collection()
+    }
+}
+
+/// The options every document write reads after its `_id` and body, in Kuzzle's order: `silent`,
+/// `refresh`, then `retryOnConflict` and `source` for the actions that take them.
+struct WriteOptions {
+    let silent: Bool
+    /// `source: true`: the answer carries the whole document.
+    let source: Bool
+
+    init(_ request: KuzzleRequest, retries: Bool = false, source takesSource: Bool = false) throws(KuzzleError) {
+        silent = try request.bool("silent")
+        try request.validateRefresh()
+        if retries { try request.validateRetryOnConflict() }
+        source = takesSource ? try request.bool("source") : false
+    }
+}
