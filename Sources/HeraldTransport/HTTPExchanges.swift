@@ -121,16 +121,13 @@ final class HTTPExchanges {
         exchange.phase = .waiting
         exchanges[wsi] = exchange
         let reply = HTTPReply(exchanges: self, wsi: wsi, exchange: exchange.number)
-        if exchange.tooLarge {
-            reply.send(HTTPResponse(status: 413, contentType: "application/json", body: []))
-            return 0
-        }
         requestCount += 1
         guard let handler else {
             reply.send(HTTPResponse(status: 503, contentType: "text/plain", body: Array("unavailable\n".utf8)))
             return 0
         }
-        let request = exchange.request
+        var request = exchange.request
+        request.bodyExceededLimit = exchange.tooLarge
         exchanges[wsi]?.request.body = []
         handler.httpRequest(request, reply: reply)
         return 0

@@ -10,6 +10,8 @@ public struct HTTPRequest: Sendable {
     public var headers: [String: String]
     /// The whole body (Content-Length or chunked).
     public var body: [UInt8]
+    /// The body went over the size limit: it was read and dropped, and ``body`` is empty.
+    public var bodyExceededLimit = false
 
     public init(method: String, path: String, queryFragments: [String] = [], headers: [String: String] = [:],
                 body: [UInt8] = []) {

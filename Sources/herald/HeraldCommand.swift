@@ -65,6 +65,7 @@ struct HeraldCommand: ParsableCommand {
         if let nodeId = effective.nodeId { gatewayConfiguration.nodeID = nodeId }
         let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, site: site, logger: logger)
         server.delegate = bridge
+        server.httpHandler = bridge
         do {
             try server.start()
         } catch {
