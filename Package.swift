@@ -35,11 +35,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // TCP socket figures the HTTP server reads (Linux `tcp_info`, which the shim cannot include).
+        .target(name: "CHeraldSocketInfo"),
         // libwebsockets server: event loop, framing, outbound queues.
         .target(
             name: "HeraldTransport",
             dependencies: [
-                "CLibWebSockets",
+                "CLibWebSockets", "CHeraldSocketInfo",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

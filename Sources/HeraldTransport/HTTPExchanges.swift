@@ -1,3 +1,4 @@
+import CHeraldSocketInfo
 import CLibWebSockets
 
 /// The plain-HTTP side of the server: reads each request (headers, then a Content-Length or
@@ -25,6 +26,11 @@ final class HTTPExchanges {
         var tooLarge = false
         /// Monotonic nanoseconds by which the body must be complete.
         let deadline: UInt64
+        /// Close the connection once this answer is written (see ``pipelinedWindowNanoseconds``;
+        /// after a chunked body libwebsockets still expects body bytes).
+        var closeAfterAnswer = false
+        /// Decodes a chunked body.
+        var chunks: ChunkedBodyDecoder?
 
         var phaseIsReading: Bool {
             if case .reading = phase { return true }
@@ -37,6 +43,12 @@ final class HTTPExchanges {
     private let bodyTimeoutNanoseconds: UInt64
     private var exchanges: [OpaquePointer: Exchange] = [:]
     private var nextNumber: UInt64 = 1
+    /// The connection whose request the handler is being given, while it is.
+    private var answering: OpaquePointer?
+    /// The result of writing an answer given during the handler call.
+    private var writtenDuringCall: Int32?
+    /// Bytes each keep-alive connection had received when its last answer was written.
+    private var receivedAtAnswer: [OpaquePointer: Int64] = [:]
     /// Requests handed to the handler, for monitoring.
     private(set) var requestCount = 0
 
@@ -62,6 +74,7 @@ final class HTTPExchanges {
             return write(wsi: wsi)
         case LWS_CALLBACK_CLOSED_HTTP:
             exchanges[wsi] = nil
+            receivedAtAnswer[wsi] = nil
             return 0
         default:
             return nil
@@ -76,9 +89,16 @@ final class HTTPExchanges {
         }
     }
 
-    /// The answer for an exchange, from its ``HTTPReply``.
+    /// The answer for an exchange, from its ``HTTPReply``: written at once when it comes during
+    /// the request's own callback (libwebsockets then goes on with a pipelined request), else on
+    /// the next writable callback.
     func answer(_ response: HTTPResponse, wsi: OpaquePointer, exchange number: UInt64) {
         guard var exchange = exchanges[wsi], exchange.number == number, case .waiting = exchange.phase else { return }
+        if answering == wsi {
+            exchanges[wsi] = nil
+            writtenDuringCall = finish(exchange, with: response, wsi: wsi)
+            return
+        }
         exchange.phase = .answered(response)
         exchanges[wsi] = exchange
         lws_callback_on_writable(wsi)
@@ -96,9 +116,12 @@ final class HTTPExchanges {
         nextNumber += 1
         let declared = Self.header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH).flatMap { Int($0) } ?? 0
         let chunked = Self.header(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING)?.lowercased().contains("chunked") ?? false
+        let now = MonotonicClock.nanoseconds()
         var exchange = Exchange(number: number, request: request, phase: .reading,
-                                deadline: MonotonicClock.nanoseconds() + bodyTimeoutNanoseconds)
+                                deadline: now + bodyTimeoutNanoseconds)
         exchange.tooLarge = declared > maxBodyBytes
+        exchange.closeAfterAnswer = chunked || (declared > 0 && Self.wasBuffered(wsi, since: receivedAtAnswer[wsi]))
+        if chunked { exchange.chunks = ChunkedBodyDecoder(limit: maxBodyBytes) }
         exchanges[wsi] = exchange
         if declared > 0 || chunked { return 0 }
         return complete(wsi: wsi)
@@ -107,6 +130,23 @@ final class HTTPExchanges {
     private func body(wsi: OpaquePointer, bytes: UnsafeRawBufferPointer) -> Int32 {
         guard var exchange = exchanges[wsi], exchange.phaseIsReading else { return 0 }
         exchanges[wsi] = nil
+        if var chunks = exchange.chunks {
+            let progress = chunks.feed(bytes)
+            exchange.chunks = chunks
+            switch progress {
+            case .needMore:
+                exchanges[wsi] = exchange
+                return 0
+            case .malformed:
+                return -1
+            case .complete:
+                exchange.request.body = chunks.body
+                exchange.tooLarge = chunks.overflowed
+                exchange.chunks = nil
+                exchanges[wsi] = exchange
+                return complete(wsi: wsi)
+            }
+        }
         if !exchange.tooLarge && exchange.request.body.count + bytes.count > maxBodyBytes {
             exchange.tooLarge = true
             exchange.request.body = []
@@ -119,24 +159,54 @@ final class HTTPExchanges {
     private func complete(wsi: OpaquePointer) -> Int32 {
         guard var exchange = exchanges[wsi], exchange.phaseIsReading else { return 0 }
         exchange.phase = .waiting
-        exchanges[wsi] = exchange
-        let reply = HTTPReply(exchanges: self, wsi: wsi, exchange: exchange.number)
-        requestCount += 1
-        guard let handler else {
-            reply.send(HTTPResponse(status: 503, contentType: "text/plain", body: Array("unavailable\n".utf8)))
-            return 0
-        }
         var request = exchange.request
         request.bodyExceededLimit = exchange.tooLarge
-        exchanges[wsi]?.request.body = []
-        handler.httpRequest(request, reply: reply)
+        exchange.request.body = []
+        exchanges[wsi] = exchange
+        requestCount += 1
+        let reply = HTTPReply(exchanges: self, wsi: wsi, exchange: exchange.number)
+        answering = wsi
+        if let handler {
+            handler.httpRequest(request, reply: reply)
+        } else {
+            reply.send(HTTPResponse(status: 503, contentType: "text/plain", body: Array("unavailable\n".utf8)))
+        }
+        answering = nil
+        if let written = writtenDuringCall {
+            writtenDuringCall = nil
+            return written
+        }
+        // Answered later: nothing more is read from this connection until the answer is out
+        // (libwebsockets would otherwise report the body complete again and again, and parse a
+        // pipelined request early).
+        lws_rx_flow_control(wsi, 0)
         return 0
     }
 
     private func write(wsi: OpaquePointer) -> Int32 {
         guard let exchange = exchanges[wsi], case .answered(let response) = exchange.phase else { return 0 }
         exchanges[wsi] = nil
-        return HTTPResponder.write(response, wsi: wsi, headOnly: exchange.request.method == "HEAD")
+        lws_rx_flow_control(wsi, 1)
+        return finish(exchange, with: response, wsi: wsi)
+    }
+
+    /// Whether a request was already buffered when the previous answer went out: the socket has
+    /// received nothing since. libwebsockets 4.1.6 (on the libev loop) leaves a connection whose
+    /// request with a body was parsed from such pipelined data on its pending-input list for
+    /// good, and the loop spins; so that connection is closed once the request is answered (a
+    /// client resends unanswered pipelined requests on a new connection).
+    private static func wasBuffered(_ wsi: OpaquePointer, since received: Int64?) -> Bool {
+        guard let received else { return false }
+        let now = herald_tcp_bytes_received(lws_get_socket_fd(wsi))
+        return now < 0 || Int64(now) == received
+    }
+
+    /// Writes an answer and completes the transaction; -1 closes the connection.
+    private func finish(_ exchange: Exchange, with response: HTTPResponse, wsi: OpaquePointer) -> Int32 {
+        let written = HTTPResponder.write(response, wsi: wsi, headOnly: exchange.request.method == "HEAD")
+        if written != 0 || exchange.closeAfterAnswer { return -1 }
+        receivedAtAnswer[wsi] = Int64(herald_tcp_bytes_received(lws_get_socket_fd(wsi)))
+        return 0
     }
 
     private static let methods: [(lws_token_indexes, String)] = [
