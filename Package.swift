@@ -75,7 +75,10 @@ let package = Package(
         .testTarget(name: "HeraldWireTests", dependencies: ["HeraldWire"]),
         .testTarget(name: "KoncordeTests", dependencies: ["Koncorde", "HeraldWire"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldWire"]),
-        .testTarget(name: "HeraldTransportTests", dependencies: ["HeraldTransport"]),
+        .testTarget(
+            name: "HeraldTransportTests",
+            dependencies: ["HeraldTransport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "HeraldOperationsTests",
             dependencies: ["HeraldOperations", "HeraldWire", .product(name: "Logging", package: "swift-log")]

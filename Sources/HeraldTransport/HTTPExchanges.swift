@@ -1,5 +1,6 @@
 import CHeraldSocketInfo
 import CLibWebSockets
+import Glibc
 
 /// The plain-HTTP side of the server: reads each request (headers, then a Content-Length or
 /// chunked body), hands it to the handler, and writes the answer when it comes — at once or in a
@@ -85,7 +86,8 @@ final class HTTPExchanges {
     func dropSlowBodies(now: UInt64) {
         for (wsi, exchange) in exchanges where exchange.phaseIsReading && now > exchange.deadline {
             exchanges[wsi] = nil
-            lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, LWS_TO_KILL_ASYNC)
+            // The next read sees the end of the stream and libwebsockets closes the connection.
+            shutdown(lws_get_socket_fd(wsi), Int32(SHUT_RDWR))
         }
     }
 
@@ -157,7 +159,21 @@ final class HTTPExchanges {
     }
 
     private func complete(wsi: OpaquePointer) -> Int32 {
-        guard var exchange = exchanges[wsi], exchange.phaseIsReading else { return 0 }
+        guard var exchange = exchanges[wsi] else { return 0 }
+        switch exchange.phase {
+        case .reading:
+            break
+        case .answered(let response):
+            // After a body, libwebsockets reports the body complete again whenever it services
+            // the connection (the writable request included) until the transaction completes.
+            exchanges[wsi] = nil
+            return finish(exchange, with: response, wsi: wsi)
+        case .waiting:
+            // More input was pipelined behind a body whose answer is pending: libwebsockets
+            // reports the body complete again and again without leaving its read loop, so the
+            // connection is closed (its client sees the pipelined requests unanswered).
+            return -1
+        }
         exchange.phase = .waiting
         var request = exchange.request
         request.bodyExceededLimit = exchange.tooLarge
@@ -176,17 +192,12 @@ final class HTTPExchanges {
             writtenDuringCall = nil
             return written
         }
-        // Answered later: nothing more is read from this connection until the answer is out
-        // (libwebsockets would otherwise report the body complete again and again, and parse a
-        // pipelined request early).
-        lws_rx_flow_control(wsi, 0)
         return 0
     }
 
     private func write(wsi: OpaquePointer) -> Int32 {
         guard let exchange = exchanges[wsi], case .answered(let response) = exchange.phase else { return 0 }
         exchanges[wsi] = nil
-        lws_rx_flow_control(wsi, 1)
         return finish(exchange, with: response, wsi: wsi)
     }
 
