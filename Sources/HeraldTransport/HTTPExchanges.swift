@@ -122,10 +122,19 @@ final class HTTPExchanges {
         var exchange = Exchange(number: number, request: request, phase: .reading,
                                 deadline: now + bodyTimeoutNanoseconds)
         exchange.tooLarge = declared > maxBodyBytes
-        exchange.closeAfterAnswer = chunked || (declared > 0 && Self.wasBuffered(wsi, since: receivedAtAnswer[wsi]))
+        let hasBody = declared > 0 || chunked
+        exchange.closeAfterAnswer = chunked
+        if hasBody && Self.wasBuffered(wsi, since: receivedAtAnswer[wsi]) {
+            // Pipelined behind the previous request: answered at once without its body, and the
+            // connection closed (see ``wasBuffered(_:since:)``).
+            exchange.request.pipelinedBody = true
+            exchange.closeAfterAnswer = true
+            exchanges[wsi] = exchange
+            return complete(wsi: wsi)
+        }
         if chunked { exchange.chunks = ChunkedBodyDecoder(limit: maxBodyBytes) }
         exchanges[wsi] = exchange
-        if declared > 0 || chunked { return 0 }
+        if hasBody { return 0 }
         return complete(wsi: wsi)
     }
 
@@ -202,10 +211,11 @@ final class HTTPExchanges {
     }
 
     /// Whether a request was already buffered when the previous answer went out: the socket has
-    /// received nothing since. libwebsockets 4.1.6 (on the libev loop) leaves a connection whose
-    /// request with a body was parsed from such pipelined data on its pending-input list for
-    /// good, and the loop spins; so that connection is closed once the request is answered (a
-    /// client resends unanswered pipelined requests on a new connection).
+    /// received nothing since. libwebsockets 4.1.6 (on the libev loop) hands the body of a
+    /// request parsed from such pipelined data over misaligned, then leaves the connection on
+    /// its pending-input list for good and the loop spins; so that request is answered without
+    /// its body and the connection closed (a client resends unanswered pipelined requests on a
+    /// new connection). Pipelined requests without a body are served normally.
     private static func wasBuffered(_ wsi: OpaquePointer, since received: Int64?) -> Bool {
         guard let received else { return false }
         let now = herald_tcp_bytes_received(lws_get_socket_fd(wsi))
@@ -214,9 +224,11 @@ final class HTTPExchanges {
 
     /// Writes an answer and completes the transaction; -1 closes the connection.
     private func finish(_ exchange: Exchange, with response: HTTPResponse, wsi: OpaquePointer) -> Int32 {
+        // Read before writing: a quick client may send its next request as soon as the answer is out.
+        let received = Int64(herald_tcp_bytes_received(lws_get_socket_fd(wsi)))
         let written = HTTPResponder.write(response, wsi: wsi, headOnly: exchange.request.method == "HEAD")
         if written != 0 || exchange.closeAfterAnswer { return -1 }
-        receivedAtAnswer[wsi] = Int64(herald_tcp_bytes_received(lws_get_socket_fd(wsi)))
+        receivedAtAnswer[wsi] = received
         return 0
     }
 

@@ -12,6 +12,10 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// The body went over the size limit: it was read and dropped, and ``body`` is empty.
     public var bodyExceededLimit = false
+    /// The request has a body but was pipelined behind the previous one, which libwebsockets
+    /// cannot read reliably: ``body`` is empty, the request must be refused, and the connection
+    /// closes after the answer.
+    public var pipelinedBody = false
 
     public init(method: String, path: String, queryFragments: [String] = [], headers: [String: String] = [:],
                 body: [UInt8] = []) {

@@ -54,6 +54,11 @@ final class HTTPAPI: @unchecked Sendable {
                                 status: 200, requestId: echo.requestId, origin: origin))
             return
         }
+        if request.pipelinedBody {
+            fail(.unexpectedHTTPError("a request with a body cannot be pipelined; send it after the previous answer"),
+                 partial: JSONObject(), request: request, pretty: pretty, reply: reply)
+            return
+        }
         if request.bodyExceededLimit {
             fail(.requestTooLarge, partial: JSONObject(), request: request, pretty: pretty, reply: reply)
             return
