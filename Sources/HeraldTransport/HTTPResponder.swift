@@ -8,6 +8,8 @@ enum HTTPResponder {
         let headerSpace = response.extraHeaders.reduce(1024) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
         let bodyCount = headOnly ? 0 : response.body.count
         var buffer = [UInt8](repeating: 0, count: herald_lws_pre + headerSpace + bodyCount)
+        // The header space is reserved in front of the body; headers shorter than it leave a gap
+        // the body is moved over, so the two are contiguous.
         return buffer.withUnsafeMutableBufferPointer { raw -> Int32 in
             let base = raw.baseAddress!
             let start = base + herald_lws_pre
@@ -18,12 +20,15 @@ enum HTTPResponder {
                     wsi, UInt32(response.status), type, lws_filepos_t(response.body.count), &cursor, end) != 0
             }
             if failed || !addExtraHeaders(response.extraHeaders, wsi: wsi, cursor: &cursor, end: end)
-                || lws_finalize_write_http_header(wsi, start, &cursor, end) != 0 { return -1 }
+                || lws_finalize_http_header(wsi, &cursor, end) != 0 { return -1 }
+            // Headers and body leave in one write: two small writes would meet Nagle's algorithm
+            // and the peer's delayed acknowledgement on every keep-alive answer.
+            let headerCount = cursor! - start
             if bodyCount > 0 {
-                let body = start + headerSpace
-                response.body.withUnsafeBufferPointer { body.update(from: $0.baseAddress!, count: $0.count) }
-                if lws_write(wsi, body, bodyCount, LWS_WRITE_HTTP_FINAL) != bodyCount { return -1 }
+                response.body.withUnsafeBufferPointer { (start + headerCount).update(from: $0.baseAddress!, count: $0.count) }
             }
+            let total = headerCount + bodyCount
+            if lws_write(wsi, start, total, herald_lws_write_raw) != total { return -1 }
             return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
         }
     }
