@@ -118,6 +118,7 @@ final class HTTPAPI: @unchecked Sendable {
             headers.append(("Access-Control-Allow-Origin", "*"))
         }
         headers.append(("X-Kuzzle-Request-Id", requestId))
+        headers.append(("X-Content-Type-Options", "nosniff"))
         return HTTPResponse(status: status, contentType: "application/json", body: body, extraHeaders: headers)
     }
 }
