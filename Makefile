@@ -9,7 +9,8 @@ APT_PACKAGES := libwebsockets-dev libwebsockets-evlib-ev libev-dev pkg-config op
 PYTHON ?= python3
 RELEASE_BIN := .build/release
 
-.PHONY: setup setup-system setup-python build run test unit-test e2e-test bench clean
+.PHONY: setup setup-system setup-python build run test unit-test e2e-test packaging-test bench clean
+.PHONY: dist install uninstall
 
 ## Install the Debian packages and Python modules Herald and its tests need (only what is missing).
 setup: setup-system setup-python
@@ -35,15 +36,47 @@ build: setup-system
 run: build
 	$(RELEASE_BIN)/herald --host $(HOST) --port $(PORT) $(ARGS)
 
-## The whole test suite: Swift unit tests, end-to-end tests against the real binary, browser
-## tests, then the bounded hardening checks (short fuzzing, the e2e suite under ASan, a 2-minute soak).
-test: setup unit-test e2e-test browser-test test-hardening
+## The whole test suite: Swift unit tests, end-to-end tests against the real binary, packaging
+## tests, browser tests, then the bounded hardening checks (short fuzzing, the e2e suite under
+## ASan, a 2-minute soak).
+test: setup unit-test e2e-test packaging-test browser-test test-hardening
 
 unit-test: setup-system
 	swift test
 
 e2e-test: build setup-python
 	HERALD_BIN=$(CURDIR)/$(RELEASE_BIN)/herald $(PYTHON) -m pytest -q Tests/e2e
+
+## The packaging checks (Tests/packaging): generated page source in sync, Dockerfile lint, the
+## image's runtime stage laid out in a folder, the binary and the dist tarball run from anywhere,
+## make install.
+packaging-test: build dist setup-python
+	HERALD_BIN=$(CURDIR)/$(RELEASE_BIN)/herald HERALD_DIST_DIR=$(CURDIR)/$(DIST_SCRATCH)/dist \
+		$(PYTHON) -m pytest -q Tests/packaging
+
+# -- Packaging: make install, make dist --------------------------------------------------------------
+PREFIX ?= /usr/local
+DESTDIR ?=
+DIST_SCRATCH := .build-dist
+STATIC_BIN := $(DIST_SCRATCH)/release/herald
+
+## Release tarball .build-dist/dist/herald-VERSION-linux-ARCH.tar.gz: the binary (Swift runtime linked
+## statically, built in its own scratch folder .build-dist), README, example configuration, systemd unit.
+dist: setup-system
+	DIST_SCRATCH=$(DIST_SCRATCH) scripts/dist.sh
+
+## Install the dist binary (Swift runtime linked statically) into $(DESTDIR)$(PREFIX): bin/herald,
+## the systemd unit (lib/systemd/system) and, in share/doc/herald, the README and an example configuration.
+install: dist
+	install -D -m 0755 $(STATIC_BIN) $(DESTDIR)$(PREFIX)/bin/herald
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/herald
+	sed 's|/usr/local/bin/herald|$(PREFIX)/bin/herald|' dist/herald.service \
+		> $(DESTDIR)$(PREFIX)/lib/systemd/system/herald.service
+	install -m 0644 README.md dist/herald.example.json $(DESTDIR)$(PREFIX)/share/doc/herald/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/herald $(DESTDIR)$(PREFIX)/lib/systemd/system/herald.service
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/herald
 
 ## Headless Chromium, its driver and selenium for the browser tests (only what is missing).
 BROWSER_APT_PACKAGES := chromium chromium-driver
@@ -69,7 +102,7 @@ bench: build
 	scripts/bench-suite.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build $(DIST_SCRATCH)
 
 # -- Hardening: fuzzing, sanitizers, soak -----------------------------------------------------------
 FUZZ_SECONDS ?= 300
@@ -89,7 +122,7 @@ test-asan: setup
 test-tsan: setup
 	scripts/sanitized-e2e.sh thread
 
-## Fan-out at half capacity with 1 %/s connection churn for SOAK_SECONDS; RSS and fds must come back.
+## Fan-out at a quarter of capacity with 1 %/s connection churn for SOAK_SECONDS; RSS and fds must come back.
 soak: build setup-python
 	SOAK_SECONDS=$(SOAK_SECONDS) $(PYTHON) scripts/soak.py
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Soak test: herald under fan-out at half its measured capacity for SOAK_SECONDS (default 600)
+"""Soak test: herald under fan-out at a quarter of its measured capacity for SOAK_SECONDS (default 600)
 while connections churn at 1 % per second; the server's RSS and open file descriptors must come
 back to their baseline and nothing may fail.
 
 1. Start the release herald; measure fan-out capacity with `herald-bench fanout` (max rate).
 2. Record the idle baseline (RSS, fds) once the capacity run's clients are gone.
-3. Run `herald-bench fanout` at half that rate for SOAK_SECONDS; meanwhile a churn pool closes
-   and reopens 1 % of all connections every second (each reopened one subscribes to its own
-   filter, creating and dropping rooms, and sends a request).
+3. Run `herald-bench fanout` at a quarter of that rate for SOAK_SECONDS (the capacity is measured
+   in 5 s on a shared machine: the margin keeps a neighbour's load from turning the soak into an
+   overload test); meanwhile a churn pool closes and reopens 1 % of all connections every second
+   (each reopened one subscribes to its own filter, creating and dropping rooms, and sends a
+   request).
 4. Every 5 s sample RSS, fds and the open connection count (written to .build-soak/soak.csv).
 5. Checks: no upsert error, no lost notification, no failed churn request, no error or warning
    in the server log; RSS under load does not trend up; idle RSS and fds return to the baseline;
@@ -63,7 +65,7 @@ def fds(pid: int) -> int:
 
 def connections(server: HeraldServer) -> int:
     host, port = server.address()
-    with urllib.request.urlopen(f"http://{host}:{port}/_healthcheck", timeout=5) as response:
+    with urllib.request.urlopen(f"http://{host}:{port}/_healthcheck", timeout=30) as response:
         return json.loads(response.read())["connections"]
 
 
@@ -80,7 +82,7 @@ class Churn:
         self.rng = random.Random(7)
 
     def open_one(self) -> RawClient:
-        client = RawClient(*self.server.address(), timeout=10)
+        client = RawClient(*self.server.address(), timeout=30)
         client.handshake()
         number = self.opened
         self.opened += 1
@@ -126,7 +128,7 @@ def main() -> int:
     problems: list[str] = []
     try:
         capacity = bench(url, "--duration", "5")["deliveries/s"]
-        rate = capacity / 2 / SUBSCRIBERS
+        rate = capacity / 4 / SUBSCRIBERS
         time.sleep(2)
         base_rss, base_fds = rss_mb(pid), fds(pid)
         print(f"soak: capacity {capacity:,.0f} deliveries/s -> {rate:,.1f} upserts/s x {SUBSCRIBERS} subscribers "

@@ -5,6 +5,9 @@ public import HeraldWire
 ///
 /// A sink is called on the event-loop thread, and calls the pipeline back on that thread.
 public protocol CommitSink: AnyObject {
+    /// `true` for a sink that makes every commit safe the moment it is made (nothing to wait for):
+    /// the pipeline then releases commits without handing them over.
+    var isImmediate: Bool { get }
     /// Takes a commit that changes the store. The sink later calls
     /// ``CommitPipeline/durable(through:)`` or ``CommitPipeline/failed(through:error:)`` with
     /// this sequence number (or a later one), possibly from inside this call.
@@ -19,6 +22,8 @@ public final class InMemorySink: CommitSink {
     public weak var pipeline: CommitPipeline?
 
     public init() {}
+
+    public var isImmediate: Bool { true }
 
     public func accept(_ commit: Commit, sequence: UInt64) {
         pipeline?.durable(through: sequence)
@@ -39,6 +44,8 @@ public final class CommitPipeline {
     }
 
     private let sink: any CommitSink
+    /// Read once from the sink: whether commits can skip it.
+    private let sinkIsImmediate: Bool
     private let release: (Commit) -> Void
     private var pending: [Pending] = []
     /// Index of the first entry of `pending` still waiting (entries before it are released).
@@ -52,19 +59,21 @@ public final class CommitPipeline {
     /// - Parameter release: sends a released commit's notifications, then its answer.
     init(sink: any CommitSink, release: @escaping (Commit) -> Void) {
         self.sink = sink
+        self.sinkIsImmediate = sink.isImmediate
         self.release = release
     }
 
     /// Commits submitted and not yet released.
     public var waitingCount: Int { pending.count - head }
 
-    /// Takes a new commit: released at once when nothing waits ahead of it and it changes nothing
-    /// stored, otherwise queued (and handed to the sink when it changes the store).
+    /// Takes a new commit: released at once when nothing waits ahead of it and it needs nothing
+    /// from the sink (it changes nothing stored, or the sink is immediate); otherwise queued, and
+    /// handed to the sink when it changes the store.
     func submit(_ commit: Commit) {
         let sequence = nextSequence
         nextSequence += 1
         let needsSink = commit.changesStore
-        if !needsSink && waitingCount == 0 {
+        if waitingCount == 0 && (sinkIsImmediate || !needsSink) {
             release(commit)
             return
         }

@@ -25,4 +25,10 @@ public protocol WebSocketServerDelegate: AnyObject {
     func received(_ message: UnsafeRawBufferPointer, from connection: ConnectionNumber)
     /// The connection is gone; nothing more can be sent to it.
     func connectionClosed(_ connection: ConnectionNumber)
+    /// About one second passed (timers of the application: token expiry).
+    func secondElapsed()
+}
+
+extension WebSocketServerDelegate {
+    public func secondElapsed() {}
 }

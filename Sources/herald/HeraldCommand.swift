@@ -1,6 +1,7 @@
 import ArgumentParser
 import HeraldCore
 import HeraldOperations
+import HeraldPageAssets
 import HeraldTransport
 import Logging
 
@@ -44,16 +45,7 @@ struct HeraldCommand: ParsableCommand {
         LoggingSetup.bootstrap(level: effective.logLevel, format: effective.logFormat)
         let logger = Logger(label: "herald")
         FileDescriptorLimit.raiseToMaximum()
-        let site: StaticSite
-        do {
-            guard let directory = effective.staticDir ?? BuiltInPage.directory else {
-                throw StaticSite.LoadError(description: "the built-in page is missing: pass --static-dir")
-            }
-            site = try StaticSite(directory: directory)
-        } catch {
-            logger.critical("\(error)")
-            throw ExitCode.failure
-        }
+        let site = Self.staticSite(directory: effective.staticDir, logger: logger)
 
         var serverConfiguration = WebSocketServerConfiguration(
             host: effective.host, port: effective.port, maxMessageBytes: effective.maxMessageBytes,
@@ -79,5 +71,17 @@ struct HeraldCommand: ParsableCommand {
         server.run()
         withExtendedLifetime(bridge) {}
         logger.info("herald stopped")
+    }
+
+    /// The folder to serve, else the built-in page. A folder that cannot be loaded is a warning, not
+    /// a failure: the API serves and every HTTP file path answers 404.
+    private static func staticSite(directory: String?, logger: Logger) -> StaticSite {
+        guard let directory else { return StaticSite(page: PageAssets.files) }
+        do {
+            return try StaticSite(directory: directory)
+        } catch {
+            logger.warning("static files not served (every file path answers 404)", metadata: ["reason": "\(error)"])
+            return StaticSite()
+        }
     }
 }

@@ -1,7 +1,9 @@
 import Glibc
+import HeraldPageAssets
 import HeraldTransport
 
-/// The files of one folder, read once at startup and answered from memory over plain HTTP.
+/// The files of one folder (or the built-in page), read once at startup and answered from memory
+/// over plain HTTP.
 ///
 /// Only regular files with visible names are loaded (symbolic links, dot-files and dot-folders
 /// are skipped). A request path is looked up among the loaded names and never resolved on disk,
@@ -35,6 +37,14 @@ struct StaticSite {
 
     /// Number of files served.
     var fileCount: Int { files.count }
+
+    /// A site without files: every path answers 404.
+    init() {}
+
+    /// The built-in test page compiled into the binary.
+    init(page: [PageAsset]) {
+        for asset in page { insert(asset.bytes, at: asset.path) }
+    }
 
     /// Reads every file under `directory`.
     init(directory: String) throws(LoadError) {
@@ -108,6 +118,10 @@ struct StaticSite {
         guard let body = Self.read(file, size: size) else {
             throw LoadError(description: "cannot read '\(file)'")
         }
+        insert(body, at: path)
+    }
+
+    private mutating func insert(_ body: [UInt8], at path: String) {
         totalBytes += body.count
         files[path] = HTTPResponse(
             status: 200, contentType: Self.contentType(for: path), body: body, extraHeaders: Self.securityHeaders)

@@ -27,6 +27,10 @@ final class TransportBridge: WebSocketServerDelegate, HTTPRequestHandler, Client
         gateway.receive(message, from: ConnectionID(connection))
     }
 
+    func secondElapsed() {
+        gateway.secondElapsed()
+    }
+
     func connectionClosed(_ connection: ConnectionNumber) {
         gateway.connectionClosed(ConnectionID(connection))
     }

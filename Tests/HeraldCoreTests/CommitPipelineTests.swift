@@ -8,6 +8,7 @@ final class HeldSink: CommitSink {
     weak var pipeline: CommitPipeline?
     private(set) var accepted: [UInt64] = []
     private(set) var passes = 0
+    let isImmediate = false
 
     func accept(_ commit: Commit, sequence: UInt64) { accepted.append(sequence) }
     func endOfPass() { passes += 1 }

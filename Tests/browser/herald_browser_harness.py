@@ -17,7 +17,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-PAGE_DIR = REPO / "Sources" / "herald" / "Page"
+PAGE_DIR = REPO / "Sources" / "HeraldPageAssets" / "Page"
+# The shortest wait for the page (see TestPage.wait).
+WAIT_FLOOR_S = 15.0
 CLIENT = HERE / "kuzzle_client.py"
 
 
@@ -77,7 +79,7 @@ class Herald:
     def ws_url(self):
         return f"ws://127.0.0.1:{self.port}/"
 
-    def start(self, timeout=10.0):
+    def start(self, timeout=30.0):
         command = [self.binary, "--host", "127.0.0.1", "--port", str(self.port), *self.extra_args]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + timeout
@@ -151,7 +153,11 @@ class TestPage:
         return self
 
     def wait(self, condition, timeout, message=""):
-        return WebDriverWait(self.driver, max(timeout, 0.0), poll_frequency=0.02).until(lambda _: condition(), message)
+        """Polls until `condition()` is truthy. `timeout` is what the page needs on an idle machine;
+        the wait lasts at least WAIT_FLOOR_S, since Chromium and Herald share two loaded cores in CI
+        (a wait only guards against a hang and returns as soon as the condition holds)."""
+        limit = max(timeout, WAIT_FLOOR_S)
+        return WebDriverWait(self.driver, limit, poll_frequency=0.02).until(lambda _: condition(), message)
 
     def find(self, testid):
         return self.driver.find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]')

@@ -3,7 +3,6 @@
 import json
 import os
 import re
-import subprocess
 
 import pytest
 
@@ -123,12 +122,13 @@ def test_static_dir_replaces_the_built_in_page(start_herald, custom_site):
     assert raw_get(herald.port, "/_healthcheck")[0] == 200
 
 
-def test_static_dir_that_does_not_exist_stops_herald(herald_bin, tmp_path):
-    completed = subprocess.run(
-        [herald_bin, "--host", "127.0.0.1", "--port", "0", "--static-dir", str(tmp_path / "missing")],
-        capture_output=True, text=True, timeout=10)
-    assert completed.returncode != 0
-    assert "is not a readable folder" in completed.stderr
+def test_static_dir_that_does_not_exist_is_a_warning_and_404(start_herald, tmp_path):
+    herald = start_herald("--static-dir", str(tmp_path / "missing"))
+    status, _, body = raw_get(herald.port, "/")
+    assert status == 200 and "serverInfo" in json.loads(body)["result"], "no page: / is server:info, as in Kuzzle"
+    status, _, body = raw_get(herald.port, "/index.html")
+    assert status == 404 and _is_url_not_found(body)
+    assert raw_get(herald.port, "/_healthcheck")[0] == 200
 
 
 def _is_url_not_found(body: bytes) -> bool:

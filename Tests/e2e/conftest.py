@@ -15,7 +15,8 @@ from herald_server import ExternalServer, HeraldServer, resolve_binary
 from kuzzle_client import KuzzleClient
 from protocol import REPO_ROOT
 
-DEFAULT_TEST_TIMEOUT = 30.0
+# A hang guard for every async test (a healthy one takes a few seconds even on a loaded box).
+DEFAULT_TEST_TIMEOUT = 60.0
 
 _SERVERS: list[ExternalServer] = []
 _LOG_OFFSETS = pytest.StashKey[dict[int, int]]()

@@ -83,10 +83,16 @@ class FrameReader:
         return frame
 
 
+# Hang guards, not latency bounds (a wait returns as soon as the server answers); tests that
+# expect silence pass their own short timeout.
+DEFAULT_TIMEOUT_S = 20.0
+
+
 class RawClient:
     """A blocking WebSocket client over a plain socket."""
 
-    def __init__(self, host: str, port: int, *, rcvbuf: int | None = None, timeout: float = 5.0) -> None:
+    def __init__(self, host: str, port: int, *, rcvbuf: int | None = None,
+                 timeout: float = DEFAULT_TIMEOUT_S) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
@@ -127,7 +133,7 @@ class RawClient:
     def send_text(self, text: str | bytes) -> None:
         self.send(encode_frame(OP_TEXT, text.encode() if isinstance(text, str) else text))
 
-    def next_frame(self, timeout: float = 5.0) -> Frame | None:
+    def next_frame(self, timeout: float = DEFAULT_TIMEOUT_S) -> Frame | None:
         """The next frame, or None when the server closed the TCP connection."""
         deadline = time.monotonic() + timeout
         while not self.pending:
@@ -144,7 +150,7 @@ class RawClient:
             self.pending.extend(self.reader.feed(data))
         return self.pending.pop(0)
 
-    def wait_close(self, timeout: float = 5.0) -> tuple[int | None, list[Frame]]:
+    def wait_close(self, timeout: float = DEFAULT_TIMEOUT_S) -> tuple[int | None, list[Frame]]:
         """Reads until the server's close frame (answered) or EOF; returns (close code, frames before it).
         The code is None when the server dropped the connection without a close frame."""
         frames = []

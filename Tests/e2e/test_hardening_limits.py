@@ -40,7 +40,7 @@ def test_max_connections_refuses_with_503_and_serves_the_rest(start_server) -> N
         assert refused_status(server) == 503
     assert all(served(c) for c in clients)
     clients.pop().close()
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30
     while refused_status(server) != 101:
         assert time.monotonic() < deadline, "a freed slot was never reused"
         time.sleep(0.05)
@@ -64,13 +64,18 @@ def test_rate_limit_answers_429_without_room(start_server) -> None:
     client.handshake()
     other = RawClient(*server.address())
     other.handshake()
-    # Start right after a second boundary so that the burst falls in one window.
-    time.sleep(1 - time.time() % 1 + 0.02)
-    burst = b"".join(encode_frame(OP_TEXT, NOW.replace('"now"}', f'"r{i}"}}').encode()) for i in range(50))
-    client.send(burst + encode_frame(OP_TEXT, b'{"p":1}'))
-    frames = [json.loads(client.next_frame().payload) for _ in range(51)]
-    answered = [f for f in frames if f.get("room")]
-    limited = [f for f in frames if f.get("error", {}) and f["error"]["id"] == "network.websocket.ratelimit_exceeded"]
+    # The limit counts per wall-clock second: the burst starts right after a second boundary so
+    # that it falls in one window. A machine too loaded to read 50 frames within that second can
+    # split it over two; the burst is then sent again (a broken limit never answers 20 of 50).
+    for attempt in range(3):
+        time.sleep(1 - time.time() % 1 + 0.02)
+        burst = b"".join(encode_frame(OP_TEXT, NOW.replace('"now"}', f'"r{i}"}}').encode()) for i in range(50))
+        client.send(burst + encode_frame(OP_TEXT, b'{"p":1}'))
+        frames = [json.loads(client.next_frame(30).payload) for _ in range(51)]
+        answered = [f for f in frames if f.get("room")]
+        limited = [f for f in frames if f.get("error", {}) and f["error"]["id"] == "network.websocket.ratelimit_exceeded"]
+        if len(answered) == 20:
+            break
     assert len(answered) == 20 and [f["room"] for f in answered] == [f"r{i}" for i in range(20)]
     assert len(limited) == 30
     assert all("room" not in f and f["status"] == 429 and f["error"]["code"] == 50528258
@@ -104,7 +109,7 @@ def test_room_limits(start_server) -> None:
     assert subscribe(c, 5)["error"]["id"] == "core.realtime.too_many_rooms", "4 rooms exist"
     assert subscribe(c, 1)["status"] == 200, "joining an existing room creates none"
     b.close()
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30
     while subscribe(c, 5)["status"] != 200:
         assert time.monotonic() < deadline
         time.sleep(0.05)

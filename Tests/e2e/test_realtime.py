@@ -21,7 +21,7 @@ async def _count(c, room_id: str) -> int:
     return (await c.ok("realtime", "count", body={"roomId": room_id}))["count"]
 
 
-async def _wait_count(c, room_id: str, expected: int, timeout: float = 3.0) -> None:
+async def _wait_count(c, room_id: str, expected: int, timeout: float = 20.0) -> None:
     """Poll realtime:count until it reaches `expected` (disconnects are processed asynchronously)."""
     deadline = asyncio.get_running_loop().time() + timeout
     count = await _count(c, room_id)
