@@ -45,11 +45,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // TCP socket figures the HTTP server reads (Linux `tcp_info`, which the shim cannot include).
+        .target(name: "CHeraldSocketInfo"),
         // libwebsockets server: event loop, framing, outbound queues.
         .target(
             name: "HeraldTransport",
             dependencies: [
-                "CLibWebSockets",
+                "CLibWebSockets", "CHeraldSocketInfo",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -92,7 +94,10 @@ let package = Package(
         .testTarget(name: "HeraldWireTests", dependencies: ["HeraldWire"]),
         .testTarget(name: "KoncordeTests", dependencies: ["Koncorde", "HeraldWire"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldWire"]),
-        .testTarget(name: "HeraldTransportTests", dependencies: ["HeraldTransport"]),
+        .testTarget(
+            name: "HeraldTransportTests",
+            dependencies: ["HeraldTransport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "HeraldServerTests",
             dependencies: [

@@ -29,14 +29,30 @@ build_module() {
         -emit-module-path "$OUT/modules/$name.swiftmodule" -o "$stamp" "${sources[@]}"
 }
 
+# swift-crypto (behind HeraldSecurity) is not rebuilt here: its release build from SwiftPM is
+# imported and linked as it is (uninstrumented, so the fuzzer sees no coverage inside it).
+swift build -c release --target CryptoExtras >/dev/null
+CRYPTO_BUILD=.build/release
+CRYPTO_SOURCES=.build/checkouts/swift-crypto/Sources
+CRYPTO_FLAGS=(-I "$CRYPTO_BUILD/Modules"
+              -Xcc "-fmodule-map-file=$CRYPTO_SOURCES/CCryptoBoringSSL/include/module.modulemap"
+              -Xcc "-fmodule-map-file=$CRYPTO_SOURCES/CCryptoBoringSSLShims/include/module.modulemap")
+CRYPTO_OBJECTS=()
+for target in CCryptoBoringSSL CCryptoBoringSSLShims CXKCP CXKCPShims CryptoBoringWrapper Crypto CryptoExtras _CryptoExtras SwiftASN1; do
+    [ -d "$CRYPTO_BUILD/$target.build" ] || continue
+    mapfile -t -O "${#CRYPTO_OBJECTS[@]}" CRYPTO_OBJECTS < <(find "$CRYPTO_BUILD/$target.build" -name '*.o' | sort)
+done
+
 build_module HeraldWire Sources/HeraldWire
 build_module Koncorde Sources/Koncorde
 build_module HeraldStore Sources/HeraldStore
 build_module Logging "$LOGGING_SOURCES" -package-name swift_log
-build_module HeraldCore Sources/HeraldCore
+build_module HeraldSecurity Sources/HeraldSecurity "${CRYPTO_FLAGS[@]}"
+build_module HeraldCore Sources/HeraldCore "${CRYPTO_FLAGS[@]}"
 
 # Static archives carry no autolink entries for the Swift overlays they use: name them.
-LIBS=(-L "$OUT/lib" -lHeraldCore -lHeraldStore -lKoncorde -lHeraldWire -lLogging -lswiftGlibc)
+LIBS=(-L "$OUT/lib" -lHeraldCore -lHeraldSecurity -lHeraldStore -lKoncorde -lHeraldWire -lLogging -lswiftGlibc
+      "${CRYPTO_FLAGS[@]}" "${CRYPTO_OBJECTS[@]}" -lstdc++)
 
 # target name, entry file, seed directories...
 run_target() {

@@ -17,6 +17,9 @@ extension Gateway {
         }
     }
 
+    /// Every action the gateway runs, by controller (the HTTP router serves only their routes).
+    public var implementedActions: [String: Set<String>] { metrics.knownActions }
+
     /// Counts the realtime state; walks every room, so it is meant for scrapes, not hot paths.
     public var realtimeFigures: RealtimeFigures {
         var figures = RealtimeFigures()

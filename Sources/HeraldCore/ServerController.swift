@@ -9,6 +9,8 @@ final class ServerController: Controller {
     private let startedAt: Int
     private let figures: () -> ServerFigures
     private let adminExists: () -> Bool
+    /// Kuzzle's HTTP routes, for `server:publicApi` and the `http` member of `server:info` routes.
+    private let httpRoutes = HTTPRouteTable.builtIn()
 
     init(clock: any EpochClock, nodeID: String, adminExists: @escaping () -> Bool,
          figures: @escaping () -> ServerFigures) {
@@ -25,6 +27,7 @@ final class ServerController: Controller {
             "metrics": { _, _ in .value(.object(self.metrics())) },
             "adminExists": { _, _ in .value(["exists": .bool(self.adminExists())]) },
             "info": { _, _ in .value(["serverInfo": ["kuzzle": .object(self.info()), "services": [:]]]) },
+            "publicApi": { _, _ in .value(self.publicAPI()) },
         ]
     }
 
@@ -41,15 +44,24 @@ final class ServerController: Controller {
         return result
     }
 
+    /// `server:publicApi`: every implemented action with its HTTP routes, in Kuzzle's shape (the
+    /// SDK's Http protocol builds its URLs from it).
+    private func publicAPI() -> JSONValue {
+        HTTPRouteTable(routes: httpRoutes.routes, implemented: figures().actions).publicAPI
+    }
+
     /// Kuzzle's `serverInfo.kuzzle` object, with Herald's own figures added.
     private func info() -> JSONObject {
         let current = figures()
         let now = clock.nowMilliseconds()
+        let http = HTTPRouteTable(routes: httpRoutes.routes, implemented: current.actions).publicAPI.objectValue
         var routes = JSONObject()
         for controller in current.actions.keys.sorted() {
             var actions = JSONObject()
             for action in (current.actions[controller] ?? []).sorted() {
-                actions.append(action, ["controller": .string(controller), "action": .string(action)])
+                var entry: JSONObject = ["controller": .string(controller), "action": .string(action)]
+                if let verbs = http?[controller]?.objectValue?[action]?.objectValue?["http"] { entry.append("http", verbs) }
+                actions.append(action, .object(entry))
             }
             routes.append(controller, .object(actions))
         }
@@ -65,7 +77,7 @@ final class ServerController: Controller {
         statistics.append("indexes", .int(current.indexes))
 
         var kuzzle = JSONObject()
-        kuzzle.append("api", ["routes": .object(routes), "protocols": ["websocket"]])
+        kuzzle.append("api", ["routes": .object(routes), "protocols": ["websocket", "http"]])
         kuzzle.append("memoryUsed", .int(ProcessFigures.residentBytes()))
         kuzzle.append("plugins", [:])
         kuzzle.append("system", .object(system))

@@ -31,6 +31,7 @@ public final class HeraldServer {
         let site = Self.staticSite(directory: configuration.staticDir, logger: logger)
         bridge = TransportBridge(server: server, configuration: core, site: site, logger: logger)
         server.delegate = bridge
+        server.httpHandler = bridge
     }
 
     /// The thread-safe handle: shutdown, and jobs to run on the service thread.

@@ -5,17 +5,20 @@ import HeraldWire
 import Logging
 
 /// Connects the libwebsockets server to the API core: inbound events go to the gateway, the
-/// gateway's frames go back to the server. Lives on the service thread, like both of them: every
-/// gateway entry checks it in debug builds (``ServiceThread``).
-final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
+/// gateway's frames go back to the server; plain HTTP goes to the server's own pages or to Kuzzle's
+/// HTTP API. Lives on the service thread, like both of them: every gateway entry checks it in debug
+/// builds (``ServiceThread``).
+final class TransportBridge: WebSocketServerDelegate, HTTPRequestHandler, ClientOutbox {
     private unowned let server: WebSocketServer
     private var gateway: Gateway!
     private let site: StaticSite
+    private var api: HTTPAPI!
 
     init(server: WebSocketServer, configuration: GatewayConfiguration, site: StaticSite, logger: Logger) {
         self.server = server
         self.site = site
         gateway = Gateway(configuration: configuration, outbox: self, logger: logger)
+        api = HTTPAPI(gateway: gateway, allowedOrigins: server.configuration.allowedOrigins)
     }
 
     func connectionOpened(_ connection: ConnectionNumber) {
@@ -43,9 +46,40 @@ final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
         gateway.endOfPass()
     }
 
-    func httpRequest(path: String) -> HTTPResponse {
+    /// Plain HTTP: the server's own pages (health, readiness, metrics, the test page and its files)
+    /// for GET and HEAD, Kuzzle's API for everything else. `GET /` is the page for browsers
+    /// (`Accept: text/html`) and `server:info` for API clients.
+    func httpRequest(_ request: HTTPRequest, reply: HTTPReply) {
         server.serviceThread.check()
+        guard api.allows(origin: request.headers["origin"]) else {
+            reply.send(HTTPResponse(status: 403, contentType: "text/plain; charset=utf-8",
+                                    body: Array("origin not allowed\n".utf8), extraHeaders: StaticSite.securityHeaders))
+            return
+        }
+        if request.method == "GET" || request.method == "HEAD" {
+            let browser = request.headers["accept"]?.contains("text/html") ?? false
+            switch request.path {
+            case "/_healthcheck", "/_ready", "/metrics":
+                reply.send(page(path: request.path))
+                return
+            case "/" where !browser:
+                break
+            default:
+                if let file = site.response(for: request.path) {
+                    reply.send(file)
+                    return
+                }
+            }
+        }
+        api.handle(request, reply: reply)
+    }
+
+    /// `/_ready`, `/_healthcheck`, or else `/metrics`.
+    private func page(path: String) -> HTTPResponse {
         switch path {
+        case "/_ready":
+            return HTTPResponse(status: 200, contentType: "application/json", body: Array(#"{"status":"ready"}"#.utf8),
+                                extraHeaders: StaticSite.securityHeaders)
         case "/_healthcheck":
             let status: JSONValue = [
                 "status": "green", "connections": .int(gateway.connectionCount),
@@ -54,13 +88,9 @@ final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
             return HTTPResponse(
                 status: 200, contentType: "application/json", body: JSONWriter.encode(status),
                 extraHeaders: StaticSite.securityHeaders)
-        case "/metrics":
+        default:
             return HTTPResponse(status: 200, contentType: PrometheusTextWriter.contentType,
                                 body: PrometheusExporter.render(gateway: gateway, server: server))
-        default:
-            return site.response(for: path) ?? HTTPResponse(
-                status: 404, contentType: "text/plain; charset=utf-8", body: Array("Not found\n".utf8),
-                extraHeaders: StaticSite.securityHeaders)
         }
     }
 

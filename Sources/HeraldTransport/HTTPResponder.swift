@@ -1,16 +1,15 @@
 import CLibWebSockets
 
-/// Answers a plain HTTP request in one go: headers and a small body from the delegate.
+/// Writes one HTTP answer: status line, common headers (type, length, keep-alive), the extra
+/// headers, then the body, and completes the transaction so the next pipelined request is read.
 enum HTTPResponder {
-    static func respond(
-        wsi: OpaquePointer, input: UnsafeMutableRawPointer?, length: Int,
-        delegate: (any WebSocketServerDelegate)?
-    ) -> Int32 {
-        let path = input.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? "/"
-        let response = delegate?.httpRequest(path: path)
-            ?? HTTPResponse(status: 503, contentType: "text/plain", body: Array("unavailable\n".utf8))
+    /// Returns the callback's result: -1 when the connection must close.
+    static func write(_ response: HTTPResponse, wsi: OpaquePointer, headOnly: Bool = false) -> Int32 {
         let headerSpace = response.extraHeaders.reduce(1024) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
-        var buffer = [UInt8](repeating: 0, count: herald_lws_pre + headerSpace + response.body.count)
+        let bodyCount = headOnly ? 0 : response.body.count
+        var buffer = [UInt8](repeating: 0, count: herald_lws_pre + headerSpace + bodyCount)
+        // The header space is reserved in front of the body; headers shorter than it leave a gap
+        // the body is moved over, so the two are contiguous.
         return buffer.withUnsafeMutableBufferPointer { raw -> Int32 in
             let base = raw.baseAddress!
             let start = base + herald_lws_pre
@@ -21,14 +20,15 @@ enum HTTPResponder {
                     wsi, UInt32(response.status), type, lws_filepos_t(response.body.count), &cursor, end) != 0
             }
             if failed || !addExtraHeaders(response.extraHeaders, wsi: wsi, cursor: &cursor, end: end)
-                || lws_finalize_write_http_header(wsi, start, &cursor, end) != 0 { return 1 }
-            if !response.body.isEmpty {
-                let body = start + headerSpace
-                response.body.withUnsafeBufferPointer { body.update(from: $0.baseAddress!, count: $0.count) }
-                if lws_write(wsi, body, response.body.count, LWS_WRITE_HTTP_FINAL) != response.body.count {
-                    return 1
-                }
+                || lws_finalize_http_header(wsi, &cursor, end) != 0 { return -1 }
+            // Headers and body leave in one write: two small writes would meet Nagle's algorithm
+            // and the peer's delayed acknowledgement on every keep-alive answer.
+            let headerCount = cursor! - start
+            if bodyCount > 0 {
+                response.body.withUnsafeBufferPointer { (start + headerCount).update(from: $0.baseAddress!, count: $0.count) }
             }
+            let total = headerCount + bodyCount
+            if lws_write(wsi, start, total, herald_lws_write_raw) != total { return -1 }
             return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
         }
     }

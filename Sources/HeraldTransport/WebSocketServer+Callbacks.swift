@@ -4,6 +4,12 @@ import Logging
 /// The libwebsockets callback reasons the server handles, each turned into a machine event or a
 /// delegate call (service thread).
 extension WebSocketServer {
+    /// Answers plain-HTTP requests; set before ``start()``.
+    public var httpHandler: (any HTTPRequestHandler)? {
+        get { http.handler }
+        set { http.handler = newValue }
+    }
+
     func handle(
         wsi: OpaquePointer, reason: lws_callback_reasons, session: UnsafeMutableRawPointer?,
         input: UnsafeMutableRawPointer?, length: Int
@@ -50,12 +56,8 @@ extension WebSocketServer {
         wsi: OpaquePointer, reason: lws_callback_reasons, session: UnsafeMutableRawPointer?,
         input: UnsafeMutableRawPointer?, length: Int
     ) -> Int32 {
-        switch reason {
-        case LWS_CALLBACK_HTTP:
-            return HTTPResponder.respond(wsi: wsi, input: input, length: length, delegate: delegate)
-        default:
-            return lws_callback_http_dummy(wsi, reason, session, input, length)
-        }
+        if let handled = http.handle(wsi: wsi, reason: reason, input: input, length: length) { return handled }
+        return lws_callback_http_dummy(wsi, reason, session, input, length)
     }
 
     private func connection(for session: UnsafeMutableRawPointer?) -> ClientConnection? {

@@ -24,6 +24,8 @@ public final class WebSocketServer {
     var counters = TransportMetrics()
     /// Receives connection events and messages; set before ``start()``.
     public weak var delegate: (any WebSocketServerDelegate)?
+    /// The plain-HTTP exchanges in progress (see ``httpHandler``).
+    let http: HTTPExchanges
 
     let logger: Logger
     let rules: ConnectionRules
@@ -56,6 +58,8 @@ public final class WebSocketServer {
         self.gate = HandshakeGate(
             maxConnections: configuration.limits.maxConnections, allowedOrigins: configuration.allowedOrigins)
         self.writeBuffer = WriteBuffer(capacity: configuration.maxBytesPerWrite)
+        self.http = HTTPExchanges(
+            maxBodyBytes: configuration.maxMessageBytes, bodyTimeoutSeconds: configuration.httpBodyTimeoutSeconds)
         self.watchers = LoopWatchers()
     }
 
@@ -278,6 +282,7 @@ public final class WebSocketServer {
 
     private func sweepConnections() {
         let now = MonotonicClock.nanoseconds()
+        http.dropSlowBodies(now: now)
         for connection in connections.values where connection.machine.looksIdle(rules: rules, now: now) {
             let quiet = herald_ms_since_last_receive(lws_get_socket_fd(connection.wsi))
             perform(update(connection) {

@@ -22,6 +22,8 @@ public struct WebSocketServerConfiguration: Sendable {
     public var tls: TLSFiles?
     /// Longest wait, during a shutdown, for queued frames to be written and clients to close.
     public var shutdownGraceSeconds = 5.0
+    /// Longest time a plain-HTTP request body may take to arrive; past it the connection is dropped.
+    public var httpBodyTimeoutSeconds = 10.0
 
     public init(
         host: String = "0.0.0.0",

@@ -25,8 +25,6 @@ public protocol WebSocketServerDelegate: AnyObject {
     func received(_ message: UnsafeRawBufferPointer, from connection: ConnectionNumber)
     /// The connection is gone; nothing more can be sent to it.
     func connectionClosed(_ connection: ConnectionNumber)
-    /// A plain HTTP GET/HEAD on `path` (query string excluded).
-    func httpRequest(path: String) -> HTTPResponse
     /// Once per loop pass, from the prepare watcher, right before the merged flush of the writes
     /// queued during the pass (a place to finish per-pass work, e.g. a commit pipeline's batch).
     func endOfLoopPass()

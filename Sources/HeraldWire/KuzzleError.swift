@@ -97,6 +97,52 @@ extension KuzzleError {
         message: "Rejected: too many requests received from that socket")
 }
 
+// MARK: - network.http
+
+extension KuzzleError {
+    public static let requestTooLarge = KuzzleError(
+        id: "network.http.request_too_large", code: 50_397_185, status: 413,
+        message: "Maximum HTTP request size exceeded.")
+
+    public static func unexpectedHTTPError(_ detail: String) -> KuzzleError {
+        KuzzleError(id: "network.http.unexpected_error", code: 50_397_186, status: 400,
+                    message: "Caught an unexpected HTTP error: \(detail)", props: [detail])
+    }
+
+    public static func unsupportedVerb(_ verb: String) -> KuzzleError {
+        KuzzleError(id: "network.http.unsupported_verb", code: 50_397_190, status: 400,
+                    message: "Unsupported HTTP verb \"\(verb)\".", props: [verb])
+    }
+
+    public static func urlNotFound(_ url: String) -> KuzzleError {
+        KuzzleError(id: "network.http.url_not_found", code: 50_397_191, status: 404,
+                    message: "API URL not found: \(url).", props: [url])
+    }
+
+    public static func unsupportedContent(_ contentType: String) -> KuzzleError {
+        KuzzleError(id: "network.http.unsupported_content", code: 50_397_192, status: 400,
+                    message: "Invalid request content-type. Expected \"application/json\", got: \"\(contentType)\".",
+                    props: [contentType])
+    }
+
+    public static func unsupportedCharset(_ charset: String) -> KuzzleError {
+        KuzzleError(id: "network.http.unsupported_charset", code: 50_397_193, status: 400,
+                    message: "Unsupported request charset. Expected \"utf-8\", got: \"\(charset)\".",
+                    props: [charset])
+    }
+
+    public static func volatileParseFailed(_ detail: String) -> KuzzleError {
+        KuzzleError(id: "network.http.volatile_parse_failed", code: 50_397_195, status: 400,
+                    message: "Unable to convert the \"x-kuzzle-volatile\" HTTP header to JSON: \(detail)",
+                    props: [detail])
+    }
+
+    public static func bodyParseFailed(_ excerpt: String) -> KuzzleError {
+        KuzzleError(id: "network.http.body_parse_failed", code: 50_397_196, status: 400,
+                    message: "Unable to convert the HTTP body to JSON: \(excerpt)", props: [excerpt])
+    }
+}
+
 // MARK: - services.storage
 
 extension KuzzleError {

@@ -6,5 +6,5 @@ struct HeraldBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald-bench",
         abstract: "Load-test a Kuzzle-protocol WebSocket server.",
-        subcommands: [UpsertCommand.self, FanoutCommand.self, ConnectionsCommand.self, MatchCommand.self])
+        subcommands: [UpsertCommand.self, HTTPUpsertCommand.self, FanoutCommand.self, ConnectionsCommand.self, MatchCommand.self])
 }

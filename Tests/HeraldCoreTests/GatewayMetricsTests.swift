@@ -73,7 +73,12 @@ import Testing
         let result = harness.request(["controller": "server", "action": "info"])["result"]
         let kuzzle = try #require(result?.objectValue?["serverInfo"]?.objectValue?["kuzzle"]?.objectValue)
         let routes = try #require(kuzzle["api"]?.objectValue?["routes"]?.objectValue)
-        #expect(routes["server"]?.objectValue?["metrics"] == ["controller": "server", "action": "metrics"])
+        #expect(routes["server"]?.objectValue?["metrics"] == [
+            "controller": "server", "action": "metrics", "http": [["url": "/_metrics", "verb": "GET"]],
+        ])
+        #expect(routes["realtime"]?.objectValue?["subscribe"] == ["controller": "realtime", "action": "subscribe"],
+                "an action without an HTTP route lists none")
+        #expect(kuzzle["api"]?.objectValue?["protocols"] == ["websocket", "http"])
         #expect(routes["document"]?.objectValue?["upsert"] != nil)
         guard case .int(let memory)? = kuzzle["memoryUsed"] else {
             Issue.record("memoryUsed missing")
@@ -82,5 +87,18 @@ import Testing
         #expect(memory > 1_000_000)
         #expect(kuzzle["uptime"] == "0.000s")
         #expect(kuzzle["statistics"]?.objectValue?["connections"] == 4)
+    }
+}
+
+@Suite struct PublicAPITests {
+    @Test func publicApiListsImplementedActionsWithTheirRoutes() throws {
+        let harness = GatewayHarness()
+        let result = try #require(harness.request(["controller": "server", "action": "publicApi"])["result"]?.objectValue)
+        #expect(result["document"]?.objectValue?["get"] == [
+            "controller": "document", "action": "get", "http": [["url": "/:index/:collection/:_id", "verb": "GET"]],
+        ])
+        #expect(result["server"]?.objectValue?["publicApi"] != nil)
+        #expect(result["security"]?.objectValue?["getUserStrategies"] == nil, "actions the gateway does not run are left out")
+        #expect(result["realtime"]?.objectValue?["subscribe"] == nil, "actions without an HTTP route are left out")
     }
 }

@@ -30,12 +30,14 @@ def free_port():
 
 
 def raw_get(port, path, timeout=5.0):
-    """Sends `GET <path>` byte for byte (no client-side normalization); returns (status, headers, body).
+    """Sends `GET <path>` byte for byte (no client-side normalization), as a browser (`Accept: text/html`:
+    `/` is the page, not `server:info`); returns (status, headers, body).
 
     The status is None when the server closes the connection without answering.
     """
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
-        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode("latin-1"))
+        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html,*/*\r\n"
+                           "Connection: close\r\n\r\n".encode("latin-1"))
         data = b""
         while b"\r\n\r\n" not in data:
             chunk = connection.recv(65536)

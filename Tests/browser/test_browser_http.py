@@ -69,13 +69,14 @@ def test_healthcheck_answers_json_status(herald):
 def test_unknown_paths_are_404(herald, path):
     status, headers, body = raw_get(herald.port, path)
     assert status == 404
-    assert body == b"Not found\n"
+    assert _is_url_not_found(body)
     assert headers["x-content-type-options"] == "nosniff"
 
 
 @pytest.mark.parametrize("path", TRAVERSALS)
 def test_traversal_attempts_are_404(herald, path):
-    assert raw_get(herald.port, path)[::2] == (404, b"Not found\n")
+    status, _, body = raw_get(herald.port, path)
+    assert status == 404 and _is_url_not_found(body)
 
 
 def test_encoded_nul_gets_no_file(herald):
@@ -116,12 +117,20 @@ def test_static_dir_replaces_the_built_in_page(start_herald, custom_site):
         assert headers["content-security-policy"] == CSP
     for path in ["/app.js", "/style.css", "/.env", "/link.txt", "/secret.txt", "/../secret.txt",
                  "/%2e%2e/secret.txt", "/sub/../../secret.txt", "/sub"]:
-        assert raw_get(herald.port, path)[::2] == (404, b"Not found\n"), path
+        status, _, body = raw_get(herald.port, path)
+    assert status == 404 and _is_url_not_found(body), path
     assert raw_get(herald.port, "/_healthcheck")[0] == 200
 
 
 def test_static_dir_that_does_not_exist_is_a_warning_and_404(start_herald, tmp_path):
     herald = start_herald("--static-dir", str(tmp_path / "missing"))
-    assert raw_get(herald.port, "/")[::2] == (404, b"Not found\n")
-    assert raw_get(herald.port, "/index.html")[0] == 404
+    status, _, body = raw_get(herald.port, "/")
+    assert status == 200 and "serverInfo" in json.loads(body)["result"], "no page: / is server:info, as in Kuzzle"
+    status, _, body = raw_get(herald.port, "/index.html")
+    assert status == 404 and _is_url_not_found(body)
     assert raw_get(herald.port, "/_healthcheck")[0] == 200
+
+
+def _is_url_not_found(body: bytes) -> bool:
+    """A path that is neither a served file nor an API route answers Kuzzle's url_not_found."""
+    return json.loads(body)["error"]["id"] == "network.http.url_not_found"
