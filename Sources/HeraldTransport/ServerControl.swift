@@ -1,12 +1,14 @@
 import CLibWebSockets
 import Synchronization
 
-/// The only part of a ``WebSocketServer`` other threads may touch: it records a request and wakes
-/// the service thread with `lws_cancel_service`, the one thread-safe libwebsockets call.
+/// The only part of a ``WebSocketServer`` other threads may touch: it records a request (a
+/// shutdown, a job to run) and wakes the service thread with `lws_cancel_service`, the one
+/// thread-safe libwebsockets call.
 public final class ServerControl: Sendable {
     private struct State {
         var contextAddress: UInt?
         var shutdownRequested = false
+        var jobs: [@Sendable () -> Void] = []
     }
 
     private let state = Mutex(State())
@@ -22,12 +24,28 @@ public final class ServerControl: Sendable {
         }
     }
 
+    /// Runs `job` on the service thread soon (at its next wake-up); callable from any thread.
+    public func schedule(_ job: @escaping @Sendable () -> Void) {
+        state.withLock { state in
+            state.jobs.append(job)
+            Self.wake(state.contextAddress)
+        }
+    }
+
+    /// The jobs scheduled since the last call, in order (service thread).
+    func takeJobs() -> [@Sendable () -> Void] {
+        state.withLock { state in
+            defer { state.jobs.removeAll() }
+            return state.jobs
+        }
+    }
+
     var shutdownRequested: Bool { state.withLock { $0.shutdownRequested } }
 
     func attach(context: OpaquePointer) {
         let requested = state.withLock { state -> Bool in
             state.contextAddress = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(context)))
-            return state.shutdownRequested
+            return state.shutdownRequested || !state.jobs.isEmpty
         }
         if requested { lws_cancel_service(context) }
     }

@@ -330,6 +330,7 @@ public final class WebSocketServer {
     }
 
     private func serviceWoken() {
+        for job in control.takeJobs() { job() }
         guard control.shutdownRequested, !shuttingDown else { return }
         shuttingDown = true
         logger.info("shutting down", metadata: ["connections": "\(connections.count)"])
@@ -472,10 +473,12 @@ func heraldIdleSweep(_ loop: OpaquePointer?, _ timer: UnsafeMutablePointer<ev_ti
     server.dropOverdueClosers()
 }
 
-/// The libev prepare callback: flushes the writes queued during the loop iteration.
+/// The libev prepare callback: tells the delegate the pass is over, then flushes the writes queued
+/// during the loop iteration.
 func heraldFlush(_ loop: OpaquePointer?, _ watcher: UnsafeMutablePointer<ev_prepare>?, _ events: Int32) {
     guard let loop, let owner = ev_userdata(loop) else { return }
     let server = Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue()
+    server.delegate?.endOfLoopPass()
     server.flushPendingWrites()
     server.resumeDrainedReaders()
 }

@@ -27,4 +27,10 @@ public protocol WebSocketServerDelegate: AnyObject {
     func connectionClosed(_ connection: ConnectionNumber)
     /// A plain HTTP GET/HEAD on `path` (query string excluded).
     func httpRequest(path: String) -> HTTPResponse
+    /// The loop finished a pass and is about to flush its writes and wait.
+    func endOfLoopPass()
+}
+
+extension WebSocketServerDelegate {
+    public func endOfLoopPass() {}
 }
