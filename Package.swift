@@ -21,6 +21,8 @@ let package = Package(
             pkgConfig: "libwebsockets",
             providers: [.apt(["libwebsockets-dev"])]
         ),
+        // SQLite, from Debian's libsqlite3-dev.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // JSON value type, parser, writer, Kuzzle request/response/error frames.
         .target(name: "HeraldWire"),
         // Koncorde filter language: validation, normalization, indexed matching.
@@ -34,6 +36,11 @@ let package = Package(
                 "HeraldWire", "Koncorde", "HeraldStore",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Durability: the store's journal and snapshot in SQLite (WAL), group commits off the loop thread.
+        .target(
+            name: "HeraldDurability",
+            dependencies: ["CSQLite", "HeraldCore", "HeraldStore", "HeraldWire"]
         ),
         // libwebsockets server: event loop, framing, outbound queues.
         .target(
@@ -53,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldCore", "HeraldTransport", "HeraldOperations", "HeraldPageAssets",
+                "HeraldCore", "HeraldTransport", "HeraldOperations", "HeraldPageAssets", "HeraldDurability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -77,6 +84,13 @@ let package = Package(
         .testTarget(
             name: "HeraldOperationsTests",
             dependencies: ["HeraldOperations", "HeraldWire", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "HeraldDurabilityTests",
+            dependencies: [
+                "HeraldDurability", "HeraldCore", "HeraldStore", "HeraldWire",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldWire", "Koncorde", "HeraldStore"]),
     ]
