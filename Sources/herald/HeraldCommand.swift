@@ -55,8 +55,22 @@ struct HeraldCommand: ParsableCommand {
         var gatewayConfiguration = GatewayConfiguration(maxFilterConditions: effective.maxFilterConditions)
         effective.applyLimits(to: &gatewayConfiguration)
         if let nodeId = effective.nodeId { gatewayConfiguration.nodeID = nodeId }
-        let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, site: site, logger: logger)
+        let durable: DurableStart?
+        do {
+            durable = try effective.dataDir.map { try DurableStart(directory: $0, fsync: effective.fsync, control: server.control, logger: logger) }
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode.failure
+        }
+        let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, site: site,
+                                     sink: durable?.sink, logger: logger)
         server.delegate = bridge
+        do {
+            try durable?.load(into: bridge)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode.failure
+        }
         do {
             try server.start()
         } catch {
@@ -68,6 +82,7 @@ struct HeraldCommand: ParsableCommand {
         ])
         SignalWaiter.start(control: server.control, logger: logger)
         server.run()
+        durable?.close()
         withExtendedLifetime(bridge) {}
         logger.info("herald stopped")
     }
