@@ -1,7 +1,7 @@
 public import HeraldCore
 public import HeraldStore
-public import HeraldWire
-public import Logging
+import HeraldWire
+import Logging
 
 /// Runs a job on the event-loop thread soon (the transport's `ServerControl.schedule`);
 /// callable from any thread.
