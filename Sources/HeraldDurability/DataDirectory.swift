@@ -37,6 +37,33 @@ public final class DataDirectory {
         try StoreLoader.load(try Self.connect(databasePath), into: store, path: databasePath)
     }
 
+    /// Writes the indexes of `store` the database does not hold yet (built in memory at every
+    /// start, like the security built-ins), so that the database alone rebuilds the store.
+    public func persistMissingIndexes(of store: DocumentStore) throws(DurabilityError) {
+        do throws(SQLiteError) {
+            let connection = try SQLiteConnection(path: databasePath)
+            var stored: Set<String> = []
+            let names = try connection.prepare("SELECT name FROM indexes")
+            while try names.step() { stored.insert(names.text(at: 0)) }
+            var operations: [JournalOperation] = []
+            for index in store.listIndexes() where !stored.contains(index) {
+                operations.append(.createIndex(index))
+                for collection in (try? store.listCollections(index: index)) ?? [] {
+                    if let mapping = try? store.mapping(index: index, collection: collection) {
+                        operations.append(.putCollection(index: index, collection: collection, mapping: mapping))
+                    }
+                    for document in (try? store.documents(index: index, collection: collection)).map(Array.init) ?? [] {
+                        operations.append(.putDocument(index: index, collection: collection, document: document))
+                    }
+                }
+            }
+            guard !operations.isEmpty else { return }
+            try JournalDatabase(path: databasePath, policy: .always).write(operations)
+        } catch {
+            throw .storage(path: databasePath, error)
+        }
+    }
+
     /// The commit sink writing to this directory; `schedule` brings the writer's results back to the loop thread.
     public func makeSink(fsync: FsyncPolicy, schedule: @escaping LoopScheduler, logger: Logger) -> JournalSink {
         let databasePath = databasePath

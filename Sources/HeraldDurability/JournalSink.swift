@@ -29,6 +29,8 @@ public final class JournalSink: CommitSink {
     public weak var pipeline: CommitPipeline?
     /// The store a failed write is rolled back in.
     public weak var store: DocumentStore?
+    /// Called after a rollback, for state derived from the store (the security model).
+    public var afterRollback: () -> Void = {}
     private let writer: JournalWriter
     private let schedule: LoopScheduler
     private let reload: (DocumentStore) throws(DurabilityError) -> Void
@@ -98,6 +100,7 @@ public final class JournalSink: CommitSink {
     }
 
     private func rollBack(_ effects: [[Effect]]) {
+        defer { afterRollback() }
         guard let store, !StoreRollback.undo(effects, in: store) else { return }
         do throws(DurabilityError) {
             store.removeAll()

@@ -29,6 +29,11 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var shutdownTimeout = 5
     public var dataDir: String?
     public var fsync = FsyncSetting.always
+    public var jwtSecret: String?
+    public var tokenTtl = 3600
+    public var maxTokenTtl = 0
+    public var loginAttemptsPerMinute = 10
+    public var tokenExpiryWarning = 0
 
     public init() {}
 
@@ -53,7 +58,7 @@ public struct HeraldConfiguration: Equatable, Sendable {
                   "Keep indexes, collections and documents in this directory (SQLite), loaded at start (default: memory only)."),
             .init("fsync", \.fsync,
                   "With dataDir: always (each group commit fsynced before its answers) or interval (fsync once a second)."),
-        ] + hardeningSettings
+        ] + hardeningSettings + securitySettings
     }
 
     /// The configuration as a JSON object, every setting in order (what `--print-config` prints).

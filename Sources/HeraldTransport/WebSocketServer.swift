@@ -471,6 +471,7 @@ func heraldIdleSweep(_ loop: OpaquePointer?, _ timer: UnsafeMutablePointer<ev_ti
     let server = Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue()
     server.sweepIdleConnections()
     server.dropOverdueClosers()
+    server.delegate?.secondElapsed()
 }
 
 /// The libev prepare callback: tells the delegate the pass is over, then flushes the writes queued

@@ -29,8 +29,11 @@ public protocol WebSocketServerDelegate: AnyObject {
     func httpRequest(path: String) -> HTTPResponse
     /// The loop finished a pass and is about to flush its writes and wait.
     func endOfLoopPass()
+    /// About one second passed (timers of the application: token expiry).
+    func secondElapsed()
 }
 
 extension WebSocketServerDelegate {
     public func endOfLoopPass() {}
+    public func secondElapsed() {}
 }

@@ -20,12 +20,18 @@ struct DurableStart {
         self.logger = logger
     }
 
+    /// The data directory's path.
+    var path: String { directory.path }
+
     /// Loads the directory into the bridge's store and connects the sink to its pipeline.
     func load(into bridge: TransportBridge) throws(DurabilityError) {
         let started = ContinuousClock.now
         let documents = try directory.load(into: bridge.store)
+        try directory.persistMissingIndexes(of: bridge.store)
+        bridge.reloadSecurity()
         sink.pipeline = bridge.commitPipeline
         sink.store = bridge.store
+        sink.afterRollback = { [unowned bridge] in bridge.reloadSecurity() }
         let elapsed = ContinuousClock.now - started
         logger.info("data loaded", metadata: [
             "dataDir": "\(directory.path)", "documents": "\(documents)", "seconds": "\(elapsed)",

@@ -62,6 +62,15 @@ struct HeraldCommand: ParsableCommand {
             logger.critical("\(error)")
             throw ExitCode.failure
         }
+        if let durable, effective.jwtSecret == nil {
+            // Tokens outlive a restart: the signing secret is kept in the data directory.
+            do {
+                gatewayConfiguration.security.jwtSecret = try JWTSecretFile.loadOrCreate(directory: durable.path)
+            } catch {
+                logger.critical("\(error)")
+                throw ExitCode.failure
+            }
+        }
         let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, site: site,
                                      sink: durable?.sink, logger: logger)
         server.delegate = bridge

@@ -26,6 +26,11 @@ final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
     /// The pipeline a durable sink reports to.
     var commitPipeline: CommitPipeline { gateway.commitPipeline }
 
+    /// Rebuilds the security model from the store (after a load or a rollback).
+    func reloadSecurity() {
+        gateway.reloadSecurity()
+    }
+
     func endOfLoopPass() {
         gateway.endOfPass()
     }
@@ -36,6 +41,10 @@ final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
 
     func received(_ message: UnsafeRawBufferPointer, from connection: ConnectionNumber) {
         gateway.receive(message, from: ConnectionID(connection))
+    }
+
+    func secondElapsed() {
+        gateway.secondElapsed()
     }
 
     func connectionClosed(_ connection: ConnectionNumber) {

@@ -245,3 +245,33 @@ def test_backup_while_running_then_restore(herald_binary, data_dir) -> None:
         restored.stop()
         backup.unlink(missing_ok=True)
         shutil.rmtree(restored_dir, ignore_errors=True)
+
+
+def test_security_objects_and_tokens_survive_a_restart(herald_binary, data_dir) -> None:
+    """Users, credentials and the restricted anonymous role are documents of the internal index:
+    they persist like any document; the JWT secret is kept in the data directory."""
+    admin = {"username": "ada", "password": "correct horse battery"}
+    server = start(herald_binary, data_dir, name="durable-security")
+    try:
+        async def secure() -> str:
+            async with KuzzleClient(server.url) as c:
+                await c.ok("security", "createFirstAdmin", _id="ada", reset=True,
+                           body={"content": {"name": "Ada"}, "credentials": {"local": admin}})
+                return (await c.ok("auth", "login", strategy="local", body=admin))["jwt"]
+
+        jwt = asyncio.run(secure())
+    finally:
+        server.stop()
+    restarted = start(herald_binary, data_dir, name="durable-security-restart")
+    try:
+        async def check() -> None:
+            async with KuzzleClient(restarted.url) as c:
+                assert_error(await c.query("index", "create", index="nope"), "security.rights.unauthorized")
+                assert (await c.ok("auth", "checkToken", body={"token": jwt}))["valid"] is True
+                fresh = (await c.ok("auth", "login", strategy="local", body=admin))["jwt"]
+                assert await c.ok("server", "adminExists", jwt=fresh) == {"exists": True}
+                await c.ok("index", "create", index="allowed", jwt=fresh)
+
+        asyncio.run(check())
+    finally:
+        restarted.stop()
