@@ -22,6 +22,8 @@ let package = Package(
             pkgConfig: "libwebsockets",
             providers: [.apt(["libwebsockets-dev"])]
         ),
+        // SQLite, from Debian's libsqlite3-dev.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // JSON value type, parser, writer, Kuzzle request/response/error frames.
         .target(name: "HeraldWire"),
         // Koncorde filter language: validation, normalization, indexed matching.
@@ -47,6 +49,11 @@ let package = Package(
         ),
         // TCP socket figures the HTTP server reads (Linux `tcp_info`, which the shim cannot include).
         .target(name: "CHeraldSocketInfo"),
+        // Durability: the store's journal and snapshot in SQLite (WAL), group commits off the loop thread.
+        .target(
+            name: "HeraldDurability",
+            dependencies: ["CSQLite", "HeraldCore", "HeraldStore", "HeraldWire"]
+        ),
         // libwebsockets server: event loop, framing, outbound queues.
         .target(
             name: "HeraldTransport",
@@ -66,7 +73,8 @@ let package = Package(
         .target(
             name: "HeraldServer",
             dependencies: [
-                "HeraldCore", "HeraldTransport", "HeraldOperations", "HeraldPageAssets", "HeraldWire",
+                "HeraldCore", "HeraldDurability", "HeraldOperations", "HeraldPageAssets", "HeraldSecurity",
+                "HeraldStore", "HeraldTransport", "HeraldWire",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -74,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldCore", "HeraldServer", "HeraldTransport", "HeraldOperations",
+                "HeraldCore", "HeraldServer", "HeraldTransport", "HeraldOperations", "HeraldDurability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -108,6 +116,13 @@ let package = Package(
         .testTarget(
             name: "HeraldOperationsTests",
             dependencies: ["HeraldOperations", "HeraldWire", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "HeraldDurabilityTests",
+            dependencies: [
+                "HeraldDurability", "HeraldCore", "HeraldStore", "HeraldWire",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "HeraldSecurityTests", dependencies: ["HeraldSecurity", "HeraldWire"]),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldWire", "Koncorde", "HeraldStore", "HeraldSecurity"]),

@@ -80,6 +80,14 @@ extension ConfigurationChoice {
     public static var expectation: String { "one of " + allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
+/// When durable writes reach the disk (`--fsync`).
+public enum FsyncSetting: String, ConfigurationChoice, Sendable {
+    /// Every group commit is fsynced before it is answered.
+    case always
+    /// Answered once written to the OS; fsynced at most a second later.
+    case interval
+}
+
 extension Logger.Level: ConfigurationChoice {}
 
 /// How log lines are written.

@@ -28,6 +28,8 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var tlsCert: String?
     public var tlsKey: String?
     public var shutdownTimeout = 5
+    public var dataDir: String?
+    public var fsync = FsyncSetting.always
     public var jwtSecret: String?
     public var tokenTtl = 3600
     public var maxTokenTtl = 0
@@ -53,6 +55,10 @@ public struct HeraldConfiguration: Equatable, Sendable {
             .init("logLevel", \.logLevel, "trace, debug, info, notice, warning, error or critical."),
             .init("logFormat", \.logFormat, "text, or json for one JSON object per line."),
             .init("staticDir", \.staticDir, "Serve this folder over HTTP instead of the built-in test page."),
+            .init("dataDir", \.dataDir,
+                  "Keep indexes, collections and documents in this directory (SQLite), loaded at start (default: memory only)."),
+            .init("fsync", \.fsync,
+                  "With dataDir: always (each group commit fsynced before its answers) or interval (fsync once a second)."),
         ] + hardeningSettings + securitySettings
     }
 

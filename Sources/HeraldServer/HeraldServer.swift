@@ -1,6 +1,8 @@
 public import HeraldOperations
 import HeraldCore
+import HeraldDurability
 import HeraldPageAssets
+import HeraldSecurity
 public import HeraldTransport
 public import Logging
 
@@ -14,11 +16,13 @@ public import Logging
 public final class HeraldServer {
     private let server: WebSocketServer
     private let bridge: TransportBridge
+    /// `--data-dir`: the open data directory and its journal (`nil`: in memory).
+    private let durable: DurableStart?
     /// The node id every frame carries.
     public let nodeID: String
 
-    /// Builds the server; nothing listens before ``start()``.
-    public init(configuration: HeraldConfiguration, logger: Logger) {
+    /// Builds the server and, with a data directory, loads it; nothing listens before ``start()``.
+    public init(configuration: HeraldConfiguration, logger: Logger) throws {
         var transport = WebSocketServerConfiguration(
             host: configuration.host, port: configuration.port, maxMessageBytes: configuration.maxMessageBytes,
             idleTimeoutSeconds: configuration.idleTimeout, maxOutboundBytes: configuration.maxOutboundBytes)
@@ -29,9 +33,18 @@ public final class HeraldServer {
         nodeID = core.nodeID
         server = WebSocketServer(configuration: transport, logger: logger)
         let site = Self.staticSite(directory: configuration.staticDir, logger: logger)
-        bridge = TransportBridge(server: server, configuration: core, site: site, logger: logger)
+        let control = server.control
+        durable = try configuration.dataDir.map { path in
+            try DurableStart(directory: path, fsync: configuration.fsync, control: control, logger: logger)
+        }
+        if let durable, configuration.jwtSecret == nil {
+            // Tokens outlive a restart: the signing secret is kept in the data directory.
+            core.security.jwtSecret = try JWTSecretFile.loadOrCreate(directory: durable.path)
+        }
+        bridge = TransportBridge(server: server, configuration: core, site: site, sink: durable?.sink, logger: logger)
         server.delegate = bridge
         server.httpHandler = bridge
+        try durable?.load(into: bridge)
     }
 
     /// The thread-safe handle: shutdown, and jobs to run on the service thread.
@@ -48,6 +61,7 @@ public final class HeraldServer {
     /// Serves until a shutdown (``ServerControl/requestShutdown()``) completes.
     public func run() {
         server.run()
+        durable?.close()
     }
 
     /// The folder to serve, else the built-in page. A folder that cannot be loaded is a warning, not

@@ -1,5 +1,6 @@
 import HeraldCore
 import HeraldOperations
+import HeraldStore
 import HeraldTransport
 import HeraldWire
 import Logging
@@ -14,11 +15,24 @@ final class TransportBridge: WebSocketServerDelegate, HTTPRequestHandler, Client
     private let site: StaticSite
     private var api: HTTPAPI!
 
-    init(server: WebSocketServer, configuration: GatewayConfiguration, site: StaticSite, logger: Logger) {
+    /// - Parameter sink: where commits are made safe (the journal of `--data-dir`); `nil` keeps them in memory.
+    init(server: WebSocketServer, configuration: GatewayConfiguration, site: StaticSite, sink: (any CommitSink)?,
+         logger: Logger) {
         self.server = server
         self.site = site
-        gateway = Gateway(configuration: configuration, outbox: self, logger: logger)
+        gateway = Gateway(configuration: configuration, outbox: self, sink: sink, logger: logger)
         api = HTTPAPI(gateway: gateway, allowedOrigins: server.configuration.allowedOrigins)
+    }
+
+    /// The documents the gateway serves (loaded from the data directory before the port opens).
+    var store: DocumentStore { gateway.store }
+
+    /// The pipeline a durable sink reports to.
+    var commitPipeline: CommitPipeline { gateway.commitPipeline }
+
+    /// Rebuilds the security model from the store (after a load or a rollback).
+    func reloadSecurity() {
+        gateway.reloadSecurity()
     }
 
     func connectionOpened(_ connection: ConnectionNumber) {

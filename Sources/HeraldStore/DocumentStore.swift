@@ -24,6 +24,11 @@ public final class DocumentStore {
         guard indexes.removeValue(forKey: index) != nil else { throw KuzzleError.unknownIndex(index) }
     }
 
+    /// Removes every index, collection and document (before reloading the journal).
+    public func removeAll() {
+        indexes = [:]
+    }
+
     /// `true` when the index exists.
     public func indexExists(_ index: String) -> Bool {
         indexes[index] != nil

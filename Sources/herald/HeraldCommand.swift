@@ -45,7 +45,13 @@ struct HeraldCommand: ParsableCommand {
         LoggingSetup.bootstrap(level: effective.logLevel, format: effective.logFormat)
         let logger = Logger(label: "herald")
         FileDescriptorLimit.raiseToMaximum()
-        let server = HeraldServer(configuration: effective, logger: logger)
+        let server: HeraldServer
+        do {
+            server = try HeraldServer(configuration: effective, logger: logger)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode.failure
+        }
         do {
             try server.start()
         } catch {

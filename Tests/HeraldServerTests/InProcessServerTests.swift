@@ -18,7 +18,7 @@ import Testing
         private let port = Mutex<Int?>(nil)
 
         init(configuration: HeraldConfiguration) {
-            server = HeraldServer(configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            server = try! HeraldServer(configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         }
 
         /// Starts the thread and returns the bound port once the server listens.
