@@ -7,7 +7,9 @@ import HeraldWire
 /// Each item is written with the rules of the matching single-document action and notified on its
 /// own; failed items are reported in `errors` with Kuzzle's reasons and statuses. With
 /// `strict: true`, any failure turns the answer into `api.process.incomplete_multiple_request`
-/// (the items that succeeded stay written and notified).
+/// (the items that succeeded stay written and notified). Each item is checked against the
+/// collection's validation specification; an item that breaks it is rejected with the
+/// `validation.check.*` message and status 400.
 struct BulkDocumentActions {
     /// The write an `m*` change action applies to each item.
     private enum Change: String {
@@ -40,6 +42,7 @@ struct BulkDocumentActions {
 
     let store: DocumentStore
     let limits: StorageLimits
+    let validation: WriteValidation
 
     func actions() -> [String: Action] {
         [
@@ -118,9 +121,20 @@ struct BulkDocumentActions {
         body["_kuzzle_info"] = nil
         let write: DocumentWrite
         do {
-            write = try apply(change, id: id, body: body, index: index, collection: collection, context: context)
+            let checked: JSONObject
+            if change == .update {
+                checked = try validation.changes(body, index: index, collection: collection, id: id ?? "",
+                                                 now: context.timestamp)
+            } else {
+                checked = try validation.whole(body, index: index, collection: collection, id: id,
+                                               now: context.timestamp)
+            }
+            write = try apply(change, id: id, body: checked, index: index, collection: collection, context: context)
         } catch {
             let rejected: JSONValue = ["_id": id.map { .string($0) } ?? .null, "body": .object(body)]
+            if error.id.hasPrefix("validation.") {
+                return .rejected(Failure(document: rejected, reason: error.message, status: error.status))
+            }
             if error == .documentAlreadyExists {
                 return .rejected(Failure(document: rejected, reason: "document already exists", status: 400))
             }
@@ -176,7 +190,14 @@ struct BulkDocumentActions {
         case .object(let object)?: defaults = object
         default: return .rejected(Failure(document: item, reason: "document default must be an object", status: 400))
         }
-        let write = try store.upsert(index: index, collection: collection, id: id, changes: changes,
+        let checked: JSONObject
+        do {
+            checked = try validation.upsert(changes, defaults: defaults, index: index, collection: collection, id: id,
+                                            now: context.timestamp)
+        } catch {
+            return .rejected(Failure(document: item, reason: error.message, status: error.status))
+        }
+        let write = try store.upsert(index: index, collection: collection, id: id, changes: checked,
                                      defaults: defaults, context: context)
         var success = JSONObject()
         success.append("_id", .string(write.document.id))

@@ -14,6 +14,8 @@ public final class Gateway {
     public let configuration: GatewayConfiguration
     public let store: DocumentStore
     public let registry: RoomRegistry
+    /// Validation specifications per collection.
+    let specifications: SpecificationRegistry
     private let notifier: Notifier
     private let encoder: ResponseEncoder
     private let clock: any EpochClock
@@ -49,15 +51,18 @@ public final class Gateway {
             koncorde: Koncorde(maxConditions: configuration.maxFilterConditions),
             limits: .init(maxRooms: configuration.maxRooms,
                           maxRoomsPerConnection: configuration.maxSubscriptionsPerConnection))
+        specifications = SpecificationRegistry(koncorde: Koncorde(maxConditions: configuration.maxFilterConditions))
         notifier = Notifier(registry: registry, outbox: outbox, nodeID: configuration.nodeID, metrics: metrics)
         encoder = ResponseEncoder(nodeID: configuration.nodeID)
         let all: [any Controller] = [
             AuthController(),
             ServerController(clock: clock, nodeID: configuration.nodeID) { [unowned self] in serverFigures },
             IndexController(store: store),
-            CollectionController(store: store, registry: registry),
-            DocumentController(store: store, koncorde: registry.koncorde, limits: configuration.storageLimits),
-            RealtimeController(registry: registry),
+            CollectionController(store: store, registry: registry, specifications: specifications,
+                                 limits: configuration.storageLimits),
+            DocumentController(store: store, koncorde: registry.koncorde, limits: configuration.storageLimits,
+                               specifications: specifications),
+            RealtimeController(registry: registry, specifications: specifications),
         ]
         for controller in all { actions[controller.name] = controller.actions() }
         metrics.knownActions = actions.mapValues { Set($0.keys) }

@@ -8,11 +8,13 @@ import Koncorde
 ///
 /// Queries use the Elasticsearch DSL subset of ``ElasticsearchQuery``, or a Koncorde filter with
 /// `lang: "koncorde"`. By-query writes refuse to touch more documents than the write limit and
-/// notify each document they change.
+/// notify each document they change; `updateByQuery` checks each changed document against the
+/// collection's validation specification and lists those that break it in `errors`.
 struct QueryDocumentActions {
     let store: DocumentStore
     let koncorde: Koncorde
     let limits: StorageLimits
+    let validation: WriteValidation
 
     func actions() -> [String: Action] {
         [
@@ -117,8 +119,18 @@ struct QueryDocumentActions {
         guard targets.count <= limits.documentsWriteCount else { throw .documentsWriteLimitExceeded }
         let context = DocumentController.context(request)
         var successes: [JSONValue] = []
+        var errors: [JSONValue] = []
         for target in targets {
-            let write = try store.update(index: index, collection: collection, id: target.id, changes: changes,
+            let checked: JSONObject
+            do {
+                checked = try validation.changes(changes, index: index, collection: collection, id: target.id,
+                                                 now: request.timestamp)
+            } catch {
+                errors.append(["document": ["_id": .string(target.id), "_source": .object(changes)],
+                               "reason": .string(error.message), "status": .int(error.status)])
+                continue
+            }
+            let write = try store.update(index: index, collection: collection, id: target.id, changes: checked,
                                          context: context)
             effects.append(.document(DocumentChange(index: index, collection: collection, write: write, verb: .update,
                                                     updatedFields: write.updatedFields, silent: silent)))
@@ -129,7 +141,7 @@ struct QueryDocumentActions {
             entry.append("status", 200)
             successes.append(.object(entry))
         }
-        return .value(["errors": [], "successes": .array(successes)])
+        return .value(["errors": .array(errors), "successes": .array(successes)])
     }
 
     private func deleteFields(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError)
