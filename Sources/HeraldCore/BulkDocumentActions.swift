@@ -2,7 +2,7 @@ import HeraldStore
 import HeraldWire
 
 /// The multi-document actions of `document`: `mCreate`, `mCreateOrReplace`, `mReplace`, `mUpdate`,
-/// `mUpsert`, `mGet` and `mDelete`.
+/// `mUpsert`, `mGet`, `mExists` and `mDelete`.
 ///
 /// Each item is written with the rules of the matching single-document action and notified on its
 /// own; failed items are reported in `errors` with Kuzzle's reasons and statuses. With
@@ -47,6 +47,7 @@ struct BulkDocumentActions {
     func actions() -> [String: Action] {
         [
             "mGet": { request, _ throws(KuzzleError) in try mGet(request) },
+            "mExists": { request, _ throws(KuzzleError) in try mExists(request) },
             "mDelete": { request, effects throws(KuzzleError) in try mDelete(request, &effects) },
             "mCreate": { request, effects throws(KuzzleError) in try changes(request, .create, &effects) },
             "mCreateOrReplace": { request, effects throws(KuzzleError) in
@@ -211,14 +212,7 @@ struct BulkDocumentActions {
     // MARK: - Reads and deletes
 
     private func mGet(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        let ids: [JSONValue]
-        if case .array(let given)? = request.frame["body"]?.objectValue?["ids"], !given.isEmpty {
-            ids = given
-        } else {
-            guard let value = request.frame["ids"], !value.isNull else { throw .missingArgument("ids") }
-            guard case .array(let given) = value else { throw .invalidType("ids", expected: "array") }
-            ids = given
-        }
+        let ids = try Self.fetchIds(request)
         let index = try request.index()
         let collection = try request.collection()
         let strict = try request.bool("strict")
@@ -235,6 +229,40 @@ struct BulkDocumentActions {
         }
         if strict && !errors.isEmpty { throw .incompleteMultipleRequest("get") }
         return .value(["errors": .array(errors), "successes": .array(successes)])
+    }
+
+    /// `mExists`: the ids that exist in `successes`, the others in `errors` (arguments as `mGet`).
+    private func mExists(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let ids = try Self.fetchIds(request)
+        let index = try request.index()
+        let collection = try request.collection()
+        let strict = try request.bool("strict")
+        guard ids.count <= limits.documentsFetchCount else { throw .documentsFetchLimitExceeded }
+        try store.checkCollection(index: index, collection: collection)
+        var successes: [JSONValue] = []
+        var errors: [JSONValue] = []
+        for id in ids {
+            if let string = id.stringValue, (try? store.exists(index: index, collection: collection, id: string)) == true {
+                successes.append(id)
+            } else {
+                errors.append(id)
+            }
+        }
+        if strict && !errors.isEmpty { throw .incompleteMultipleRequest("exists") }
+        return .value(["errors": .array(errors), "successes": .array(successes)])
+    }
+
+    /// The ids of `mGet` and `mExists`: a non-empty `body.ids`, else the `ids` argument.
+    private static func fetchIds(_ request: KuzzleRequest) throws(KuzzleError) -> [JSONValue] {
+        let ids: [JSONValue]
+        if case .array(let given)? = request.frame["body"]?.objectValue?["ids"], !given.isEmpty {
+            ids = given
+        } else {
+            guard let value = request.frame["ids"], !value.isNull else { throw .missingArgument("ids") }
+            guard case .array(let given) = value else { throw .invalidType("ids", expected: "array") }
+            ids = given
+        }
+        return ids
     }
 
     private func mDelete(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {

@@ -63,6 +63,7 @@ public final class Gateway {
             DocumentController(store: store, koncorde: registry.koncorde, limits: configuration.storageLimits,
                                specifications: specifications),
             RealtimeController(registry: registry, specifications: specifications),
+            BulkController(store: store, koncorde: registry.koncorde),
         ]
         for controller in all { actions[controller.name] = controller.actions() }
         metrics.knownActions = actions.mapValues { Set($0.keys) }
