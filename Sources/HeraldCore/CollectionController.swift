@@ -11,10 +11,11 @@ final class CollectionController: Controller {
     private let registry: RoomRegistry
     private let specificationActions: SpecificationActions
 
-    init(store: DocumentStore, registry: RoomRegistry, specifications: SpecificationRegistry, limits: StorageLimits) {
+    init(store: DocumentStore, registry: RoomRegistry, specifications: SpecificationRegistry, limits: StorageLimits,
+         cursors: ScrollCursors) {
         self.store = store
         self.registry = registry
-        specificationActions = SpecificationActions(specifications: specifications, limits: limits)
+        specificationActions = SpecificationActions(specifications: specifications, limits: limits, cursors: cursors)
     }
 
     func actions() -> [String: Action] {

@@ -22,12 +22,14 @@ final class DocumentController: Controller {
     /// The user every write is attributed to (Herald serves the anonymous user).
     static let anonymousUser = "-1"
 
-    init(store: DocumentStore, koncorde: Koncorde, limits: StorageLimits, specifications: SpecificationRegistry) {
+    init(store: DocumentStore, koncorde: Koncorde, limits: StorageLimits, specifications: SpecificationRegistry,
+         cursors: ScrollCursors) {
         self.store = store
         self.specifications = specifications
         validation = WriteValidation(specifications: specifications, store: store)
         bulk = BulkDocumentActions(store: store, limits: limits, validation: validation)
-        queries = QueryDocumentActions(store: store, koncorde: koncorde, limits: limits, validation: validation)
+        queries = QueryDocumentActions(store: store, koncorde: koncorde, limits: limits, validation: validation,
+                                       cursors: cursors)
     }
 
     func actions() -> [String: Action] {

@@ -16,6 +16,8 @@ public final class Gateway {
     public let registry: RoomRegistry
     /// Validation specifications per collection.
     let specifications: SpecificationRegistry
+    /// Open scroll cursors of `document:search` and `collection:searchSpecifications`.
+    let cursors: ScrollCursors
     private let notifier: Notifier
     private let encoder: ResponseEncoder
     private let clock: any EpochClock
@@ -51,6 +53,7 @@ public final class Gateway {
             koncorde: Koncorde(maxConditions: configuration.maxFilterConditions),
             limits: .init(maxRooms: configuration.maxRooms,
                           maxRoomsPerConnection: configuration.maxSubscriptionsPerConnection))
+        cursors = ScrollCursors(limits: configuration.scrollLimits)
         specifications = SpecificationRegistry(koncorde: Koncorde(maxConditions: configuration.maxFilterConditions))
         notifier = Notifier(registry: registry, outbox: outbox, nodeID: configuration.nodeID, metrics: metrics)
         encoder = ResponseEncoder(nodeID: configuration.nodeID)
@@ -59,9 +62,9 @@ public final class Gateway {
             ServerController(clock: clock, nodeID: configuration.nodeID) { [unowned self] in serverFigures },
             IndexController(store: store),
             CollectionController(store: store, registry: registry, specifications: specifications,
-                                 limits: configuration.storageLimits),
+                                 limits: configuration.storageLimits, cursors: cursors),
             DocumentController(store: store, koncorde: registry.koncorde, limits: configuration.storageLimits,
-                               specifications: specifications),
+                               specifications: specifications, cursors: cursors),
             RealtimeController(registry: registry, specifications: specifications),
             BulkController(store: store, koncorde: registry.koncorde),
         ]

@@ -2,7 +2,7 @@ import HeraldStore
 import HeraldWire
 import Koncorde
 
-/// The query-driven actions of `document`: `search`, `count`, `deleteByQuery`, `updateByQuery`,
+/// The query-driven actions of `document`: `search` (with `scroll`, then `scroll` itself), `count`, `deleteByQuery`, `updateByQuery`,
 /// and `deleteFields` (a partial removal, notified as an update whose `_updatedFields` are the
 /// removed paths, where Kuzzle leaves that list out).
 ///
@@ -15,10 +15,12 @@ struct QueryDocumentActions {
     let koncorde: Koncorde
     let limits: StorageLimits
     let validation: WriteValidation
+    let cursors: ScrollCursors
 
     func actions() -> [String: Action] {
         [
             "search": { request, _ throws(KuzzleError) in try search(request) },
+            "scroll": { request, _ throws(KuzzleError) in try scroll(request) },
             "count": { request, _ throws(KuzzleError) in try count(request) },
             "deleteByQuery": { request, effects throws(KuzzleError) in try deleteByQuery(request, &effects) },
             "updateByQuery": { request, effects throws(KuzzleError) in try updateByQuery(request, &effects) },
@@ -31,6 +33,7 @@ struct QueryDocumentActions {
     private func search(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
         let from = try request.integer("from", default: 0)
         let size = try request.integer("size", default: 10)
+        let scrollTTL = try request.optionalString("scroll").map { text throws(KuzzleError) in try cursors.ttl(text) }
         let body = try request.optionalBody()
         let index = try request.optionalString("index")
         let collection = try request.optionalString("collection")
@@ -43,6 +46,17 @@ struct QueryDocumentActions {
         let query = try SearchParameters.query(body["query"], lang: lang, koncorde: koncorde, index: index,
                                                collection: collection)
         let sort = try SearchParameters.sort(body["sort"])
+        if let scrollTTL {
+            let all = try store.search(index: index, collection: collection, query: query, sort: sort, from: 0,
+                                       size: .max).documents
+            let source = ScrollCursors.Source.documents(index: index, collection: collection)
+            let scrollId = try cursors.open(all, from: from, pageSize: size, ttl: scrollTTL, now: request.timestamp,
+                                            source: source, scored: sort.isEmpty)
+            let start = min(max(from, 0), all.count)
+            let first = all[start..<min(start + max(size, 0), all.count)]
+            return .value(["hits": ScrollCursors.hits(first, source: source, scored: sort.isEmpty),
+                           "scrollId": .string(scrollId), "total": .int(all.count)])
+        }
         let page = try store.search(index: index, collection: collection, query: query, sort: sort, from: from,
                                     size: size)
         let score: JSONValue = sort.isEmpty ? 1 : .null
@@ -56,6 +70,14 @@ struct QueryDocumentActions {
             return .object(hit)
         }
         return .value(["hits": .array(hits), "total": .int(page.total)])
+    }
+
+    /// The next page of a cursor a `search` with `scroll` opened.
+    private func scroll(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let ttl = try request.optionalString("scroll").map { text throws(KuzzleError) in try cursors.ttl(text) }
+        let id = try request.string("scrollId")
+        let page = try cursors.next(id, ttl: ttl, now: request.timestamp)
+        return .value(["hits": page.cursor.hits(page.documents), "scrollId": .string(id), "total": .int(page.total)])
     }
 
     private func count(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {

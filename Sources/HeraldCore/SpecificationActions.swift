@@ -2,14 +2,15 @@ import HeraldStore
 import HeraldWire
 
 /// The validation-specification actions of `collection`: `updateSpecifications`,
-/// `getSpecifications`, `deleteSpecifications`, `validateSpecifications` and
-/// `searchSpecifications`.
+/// `getSpecifications`, `deleteSpecifications`, `validateSpecifications`, `searchSpecifications`
+/// (with `scroll`) and `scrollSpecifications`.
 ///
 /// A specification is stored as given (and journaled as a ``Effect/specificationsChanged(index:collection:specification:)``
 /// effect) once it curates; a collection need not exist to have one, as in Kuzzle.
 struct SpecificationActions {
     let specifications: SpecificationRegistry
     let limits: StorageLimits
+    let cursors: ScrollCursors
 
     func actions() -> [String: Action] {
         [
@@ -18,6 +19,13 @@ struct SpecificationActions {
             "deleteSpecifications": { request, effects throws(KuzzleError) in try delete(request, &effects) },
             "validateSpecifications": { request, _ throws(KuzzleError) in try validate(request) },
             "searchSpecifications": { request, _ throws(KuzzleError) in try search(request) },
+            "scrollSpecifications": { request, _ throws(KuzzleError) in
+                let ttl = try request.optionalString("scroll").map { text throws(KuzzleError) in try cursors.ttl(text) }
+                let id = try request.string("scrollId")
+                let page = try cursors.next(id, ttl: ttl, now: request.timestamp)
+                return .value(["hits": page.cursor.hits(page.documents), "scrollId": .string(id),
+                               "total": .int(page.total)])
+            },
         ]
     }
 
@@ -75,6 +83,7 @@ struct SpecificationActions {
     private func search(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
         let from = try request.integer("from", default: 0)
         let size = try request.integer("size", default: 10)
+        let scrollTTL = try request.optionalString("scroll").map { text throws(KuzzleError) in try cursors.ttl(text) }
         let body = try request.optionalBody()
         if let query = body["query"], !query.isNull, query.objectValue == nil {
             throw .invalidType("body.query", expected: "object")
@@ -86,9 +95,10 @@ struct SpecificationActions {
         let matching = specifications.all.map(SpecificationRegistry.document).filter(query.matches)
         let start = min(max(from, 0), matching.count)
         let end = min(start + max(size, 0), matching.count)
-        let hits = matching[start..<end].map { document -> JSONValue in
-            ["_id": .string(document.id), "_score": 1, "_source": .object(document.source)]
-        }
-        return .value(["hits": .array(Array(hits)), "total": .int(matching.count)])
+        let hits = ScrollCursors.hits(matching[start..<end], source: .specifications, scored: true)
+        guard let scrollTTL else { return .value(["hits": hits, "total": .int(matching.count)]) }
+        let scrollId = try cursors.open(matching, from: from, pageSize: size, ttl: scrollTTL, now: request.timestamp,
+                                        source: .specifications, scored: true)
+        return .value(["hits": hits, "scrollId": .string(scrollId), "total": .int(matching.count)])
     }
 }

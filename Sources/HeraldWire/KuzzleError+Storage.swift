@@ -49,3 +49,17 @@ extension KuzzleError {
                     message: "Unexpected argument \"\(name)\" (accepted arguments: \(accepted))", props: [name, accepted])
     }
 }
+
+// Scroll cursors (`document:search` with `scroll`, `document:scroll`).
+extension KuzzleError {
+    /// `services.storage.unknown_scroll_id`.
+    public static let unknownScrollId = KuzzleError(
+        id: "services.storage.unknown_scroll_id", code: 16_842_766, status: 404,
+        message: "Non-existing or expired scroll identifier.")
+
+    /// `services.storage.scroll_duration_too_great`: a `scroll` TTL above the configured maximum.
+    public static func scrollDurationTooGreat(_ duration: String) -> KuzzleError {
+        KuzzleError(id: "services.storage.scroll_duration_too_great", code: 16_842_796, status: 400,
+                    message: "Scroll duration \"\(duration)\" is too great.", props: [duration])
+    }
+}
