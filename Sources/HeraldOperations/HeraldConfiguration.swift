@@ -27,6 +27,12 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var tlsCert: String?
     public var tlsKey: String?
     public var shutdownTimeout = 5
+    public var documentsWriteCount = 200
+    public var documentsFetchCount = 10_000
+    public var scrollTtl = 15
+    public var maxScrollDuration = 60
+    public var maxScrollCursors = 500
+    public var maxScrollDocuments = 1_000_000
 
     public init() {}
 
@@ -47,7 +53,7 @@ public struct HeraldConfiguration: Equatable, Sendable {
             .init("logLevel", \.logLevel, "trace, debug, info, notice, warning, error or critical."),
             .init("logFormat", \.logFormat, "text, or json for one JSON object per line."),
             .init("staticDir", \.staticDir, "Serve this folder over HTTP instead of the built-in test page."),
-        ] + hardeningSettings
+        ] + hardeningSettings + storageSettings
     }
 
     /// The configuration as a JSON object, every setting in order (what `--print-config` prints).

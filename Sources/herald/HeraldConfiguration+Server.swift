@@ -27,5 +27,10 @@ extension HeraldConfiguration {
         configuration.maxRooms = maxRooms
         configuration.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection
         configuration.maxJSONDepth = maxJsonDepth
+        configuration.storageLimits = StorageLimits(documentsWriteCount: documentsWriteCount,
+                                                    documentsFetchCount: documentsFetchCount)
+        configuration.scrollLimits = ScrollLimits(
+            defaultTTLMilliseconds: scrollTtl * 1000, maxDurationMilliseconds: maxScrollDuration * 1000,
+            maxCursors: maxScrollCursors, maxDocuments: maxScrollDocuments)
     }
 }
