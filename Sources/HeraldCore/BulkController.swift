@@ -42,8 +42,18 @@ final class BulkController: Controller {
         let strict = try request.bool("strict")
         try request.validateRefresh()
         let lines = try BulkDocumentActions.bodyArray(request, "bulkData")
+        let (successes, errors) = try importLines(lines, into: target, context: DocumentController.context(request),
+                                                  &effects)
+        if strict && !errors.isEmpty { throw .incompleteMultipleRequest("import") }
+        return .value(["errors": .array(errors), "successes": .array(successes)])
+    }
+
+    /// Applies bulk lines to a collection (also `admin:loadFixtures`); answers the successes and
+    /// the failed items, Elasticsearch-style. A malformed line fails the whole call.
+    func importLines(
+        _ lines: [JSONValue], into target: CollectionTarget, context: WriteContext, _ effects: inout [Effect]
+    ) throws(KuzzleError) -> (successes: [JSONValue], errors: [JSONValue]) {
         try store.checkCollection(index: target.index, collection: target.collection)
-        let context = DocumentController.context(request)
         var successes: [JSONValue] = []
         var errors: [JSONValue] = []
         var position = 0
@@ -74,8 +84,7 @@ final class BulkController: Controller {
                 errors.append([name: .object(failure)])
             }
         }
-        if strict && !errors.isEmpty { throw .incompleteMultipleRequest("import") }
-        return .value(["errors": .array(errors), "successes": .array(successes)])
+        return (successes, errors)
     }
 
     private enum ImportOutcome {

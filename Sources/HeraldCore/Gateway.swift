@@ -18,6 +18,8 @@ public final class Gateway {
     let specifications: SpecificationRegistry
     /// Open scroll cursors of `document:search` and `collection:searchSpecifications`.
     let cursors: ScrollCursors
+    /// Request statistics frames of `server:getStats`.
+    private(set) var statistics: StatisticsFrames!
     private let notifier: Notifier
     private let encoder: ResponseEncoder
     private let clock: any EpochClock
@@ -57,16 +59,23 @@ public final class Gateway {
         specifications = SpecificationRegistry(koncorde: Koncorde(maxConditions: configuration.maxFilterConditions))
         notifier = Notifier(registry: registry, outbox: outbox, nodeID: configuration.nodeID, metrics: metrics)
         encoder = ResponseEncoder(nodeID: configuration.nodeID)
+        statistics = StatisticsFrames(now: clock.nowMilliseconds()) { [unowned self] in
+            ["websocket": connections.count]
+        }
+        let bulk = BulkController(store: store, koncorde: registry.koncorde)
         let all: [any Controller] = [
             AuthController(),
-            ServerController(clock: clock, nodeID: configuration.nodeID) { [unowned self] in serverFigures },
+            ServerController(clock: clock, configuration: configuration, statistics: statistics) { [unowned self] in
+                serverFigures
+            },
             IndexController(store: store),
             CollectionController(store: store, registry: registry, specifications: specifications,
                                  limits: configuration.storageLimits, cursors: cursors),
             DocumentController(store: store, koncorde: registry.koncorde, limits: configuration.storageLimits,
                                specifications: specifications, cursors: cursors),
             RealtimeController(registry: registry, specifications: specifications),
-            BulkController(store: store, koncorde: registry.koncorde),
+            bulk,
+            AdminController(store: store, bulk: bulk),
         ]
         for controller in all { actions[controller.name] = controller.actions() }
         metrics.knownActions = actions.mapValues { Set($0.keys) }

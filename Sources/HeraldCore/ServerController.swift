@@ -1,17 +1,23 @@
 import HeraldWire
 
-/// `server`: time, information and live metrics about this node.
+/// `server`: time, information, configuration, health, request statistics and live metrics
+/// about this node.
 final class ServerController: Controller {
     let name = "server"
 
     private let clock: any EpochClock
     private let nodeID: String
+    private let configuration: GatewayConfiguration
+    private let statistics: StatisticsFrames
     private let startedAt: Int
     private let figures: () -> ServerFigures
 
-    init(clock: any EpochClock, nodeID: String, figures: @escaping () -> ServerFigures) {
+    init(clock: any EpochClock, configuration: GatewayConfiguration, statistics: StatisticsFrames,
+         figures: @escaping () -> ServerFigures) {
         self.clock = clock
-        self.nodeID = nodeID
+        self.nodeID = configuration.nodeID
+        self.configuration = configuration
+        self.statistics = statistics
         self.startedAt = clock.nowMilliseconds()
         self.figures = figures
     }
@@ -21,7 +27,76 @@ final class ServerController: Controller {
             "now": { _, _ in .value(["now": .int(self.clock.nowMilliseconds())]) },
             "metrics": { _, _ in .value(.object(self.metrics())) },
             "info": { _, _ in .value(["serverInfo": ["kuzzle": .object(self.info()), "services": [:]]]) },
+            "healthCheck": { _, _ in .value(["services": ["storageEngine": "green"], "status": "green"]) },
+            "capabilities": { _, _ in .value(.object(self.capabilities())) },
+            "getConfig": { _, _ in .value(.object(self.configurationJSON())) },
+            "getLastStats": { request, _ in
+                .value(self.statistics.all(now: request.timestamp).last?.json ?? [:])
+            },
+            "getAllStats": { request, _ in
+                let frames = self.statistics.all(now: request.timestamp)
+                return .value(["hits": .array(frames.map(\.json)), "total": .int(frames.count)])
+            },
+            "getStats": { request, _ throws(KuzzleError) in
+                let start = try request.integer("startTime", default: 0)
+                let stop = try request.integer("stopTime", default: .max)
+                let frames = self.statistics.all(now: request.timestamp).filter {
+                    $0.timestamp >= start && $0.timestamp <= stop
+                }
+                return .value(["hits": .array(frames.map(\.json)), "total": .int(frames.count)])
+            },
         ]
+    }
+
+    /// Kuzzle's `limits` object, for the limits Herald has.
+    private var limits: JSONObject {
+        var limits = JSONObject()
+        limits.append("documentsFetchCount", .int(configuration.storageLimits.documentsFetchCount))
+        limits.append("documentsWriteCount", .int(configuration.storageLimits.documentsWriteCount))
+        limits.append("requestsPerSecond", .int(configuration.maxRequestsPerSecond))
+        limits.append("subscriptionConditionsCount", .int(configuration.maxFilterConditions))
+        limits.append("subscriptionRooms", .int(configuration.maxRooms))
+        limits.append("subscriptionsPerConnection", .int(configuration.maxSubscriptionsPerConnection))
+        return limits
+    }
+
+    /// `server:capabilities`: limits, plugins (none), every API route and the version.
+    private func capabilities() -> JSONObject {
+        var result = JSONObject()
+        result.append("limits", .object(limits))
+        result.append("plugins", [:])
+        result.append("routes", .object(routes(figures().actions)))
+        result.append("version", .string(HeraldVersion.kuzzleCompatibility))
+        return result
+    }
+
+    /// `server:getConfig`: the API core's settings (Herald keeps no secrets in them).
+    private func configurationJSON() -> JSONObject {
+        let scroll = configuration.scrollLimits
+        var result = JSONObject()
+        result.append("limits", .object(limits))
+        result.append("realtime", ["maxJSONDepth": .int(configuration.maxJSONDepth)])
+        result.append("services", ["storageEngine": [
+            "defaults": ["scrollTTL": .string("\(scroll.defaultTTLMilliseconds)ms")],
+            "maxScrollCursors": .int(scroll.maxCursors), "maxScrollDocuments": .int(scroll.maxDocuments),
+            "maxScrollDuration": .string("\(scroll.maxDurationMilliseconds)ms"),
+        ]])
+        result.append("stats", ["statsInterval": .int(statistics.interval / 1000), "ttl": .int(statistics.retention / 1000)])
+        result.append("version", .string(HeraldVersion.kuzzleCompatibility))
+        return result
+    }
+
+    /// `{controller: {action: {controller, action}}}`, sorted.
+    private func routes(_ actions: [String: Set<String>]) -> JSONObject {
+        var routes = JSONObject()
+        for controller in actions.keys.sorted() {
+            var entries = JSONObject()
+            for action in (actions[controller] ?? []).sorted() {
+                entries.append(action, ["controller": .string(controller), "action": .string(action)])
+            }
+            routes.append(controller, .object(entries))
+        }
+        return routes
     }
 
     /// Kuzzle's `server:metrics` shape. Requests run one at a time on the event loop, so the one
@@ -41,14 +116,7 @@ final class ServerController: Controller {
     private func info() -> JSONObject {
         let current = figures()
         let now = clock.nowMilliseconds()
-        var routes = JSONObject()
-        for controller in current.actions.keys.sorted() {
-            var actions = JSONObject()
-            for action in (current.actions[controller] ?? []).sorted() {
-                actions.append(action, ["controller": .string(controller), "action": .string(action)])
-            }
-            routes.append(controller, .object(actions))
-        }
+        let routes = routes(current.actions)
         let memory = ProcessFigures.systemMemory()
         var system = JSONObject()
         system.append("cpus", .array(ProcessFigures.cpuModels().map { ["model": .string($0)] }))

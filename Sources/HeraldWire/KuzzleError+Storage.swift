@@ -63,3 +63,10 @@ extension KuzzleError {
                     message: "Scroll duration \"\(duration)\" is too great.", props: [duration])
     }
 }
+
+extension KuzzleError {
+    /// `services.storage.import_failed`: some fixtures could not be imported (`admin:loadFixtures`).
+    public static let importFailed = KuzzleError(
+        id: "services.storage.import_failed", code: 16_842_757, status: 206,
+        message: "Failed to import some or all documents.")
+}
