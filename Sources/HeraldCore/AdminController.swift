@@ -5,8 +5,8 @@ import HeraldWire
 ///
 /// `loadMappings` creates (or updates the mappings of) the collections a `{index: {collection:
 /// mappings}}` body names; `loadFixtures` imports `{index: {collection: [bulk lines]}}` into
-/// existing collections, without notifications; `resetDatabase` deletes every index (validation
-/// specifications, kept apart as in Kuzzle's internal index, stay). `shutdown`, `dump`,
+/// existing collections, without notifications; `resetDatabase` deletes every public index (the
+/// security index and the validation specifications, internal in Kuzzle, stay). `shutdown`, `dump`,
 /// `resetCache`, `resetSecurity`, `loadSecurities` and `refreshIndexCache` are not offered.
 final class AdminController: Controller {
     let name = "admin"
@@ -24,7 +24,7 @@ final class AdminController: Controller {
             "loadMappings": { request, effects throws(KuzzleError) in try self.loadMappings(request, &effects) },
             "loadFixtures": { request, effects throws(KuzzleError) in try self.loadFixtures(request, &effects) },
             "resetDatabase": { _, effects throws(KuzzleError) in
-                for index in self.store.listIndexes().sorted() {
+                for index in self.store.listIndexes().sorted() where index != SecurityStore.internalIndex {
                     try self.store.deleteIndex(index)
                     effects.append(.indexDeleted(index: index))
                 }

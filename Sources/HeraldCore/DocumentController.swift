@@ -19,9 +19,6 @@ final class DocumentController: Controller {
     private let validation: WriteValidation
     private let specifications: SpecificationRegistry
 
-    /// The user every write is attributed to (Herald serves the anonymous user).
-    static let anonymousUser = "-1"
-
     init(store: DocumentStore, koncorde: Koncorde, limits: StorageLimits, specifications: SpecificationRegistry,
          cursors: ScrollCursors) {
         self.store = store
@@ -49,7 +46,7 @@ final class DocumentController: Controller {
 
     /// The author and time of a request's writes.
     static func context(_ request: KuzzleRequest) -> WriteContext {
-        WriteContext(user: anonymousUser, timestamp: request.timestamp)
+        WriteContext(user: request.userID, timestamp: request.timestamp)
     }
 
     // MARK: - Actions

@@ -11,10 +11,12 @@ final class ServerController: Controller {
     private let statistics: StatisticsFrames
     private let startedAt: Int
     private let figures: () -> ServerFigures
+    private let adminExists: () -> Bool
 
     init(clock: any EpochClock, configuration: GatewayConfiguration, statistics: StatisticsFrames,
-         figures: @escaping () -> ServerFigures) {
+         adminExists: @escaping () -> Bool, figures: @escaping () -> ServerFigures) {
         self.clock = clock
+        self.adminExists = adminExists
         self.nodeID = configuration.nodeID
         self.configuration = configuration
         self.statistics = statistics
@@ -26,6 +28,7 @@ final class ServerController: Controller {
         [
             "now": { _, _ in .value(["now": .int(self.clock.nowMilliseconds())]) },
             "metrics": { _, _ in .value(.object(self.metrics())) },
+            "adminExists": { _, _ in .value(["exists": .bool(self.adminExists())]) },
             "info": { _, _ in .value(["serverInfo": ["kuzzle": .object(self.info()), "services": [:]]]) },
             "healthCheck": { _, _ in .value(["services": ["storageEngine": "green"], "status": "green"]) },
             "capabilities": { _, _ in .value(.object(self.capabilities())) },

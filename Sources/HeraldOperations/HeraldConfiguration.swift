@@ -33,6 +33,11 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var maxScrollDuration = 60
     public var maxScrollCursors = 500
     public var maxScrollDocuments = 1_000_000
+    public var jwtSecret: String?
+    public var tokenTtl = 3600
+    public var maxTokenTtl = 0
+    public var loginAttemptsPerMinute = 10
+    public var tokenExpiryWarning = 0
 
     public init() {}
 
@@ -53,7 +58,7 @@ public struct HeraldConfiguration: Equatable, Sendable {
             .init("logLevel", \.logLevel, "trace, debug, info, notice, warning, error or critical."),
             .init("logFormat", \.logFormat, "text, or json for one JSON object per line."),
             .init("staticDir", \.staticDir, "Serve this folder over HTTP instead of the built-in test page."),
-        ] + hardeningSettings + storageSettings
+        ] + hardeningSettings + securitySettings + storageSettings
     }
 
     /// The configuration as a JSON object, every setting in order (what `--print-config` prints).

@@ -1,4 +1,5 @@
 @testable import HeraldCore
+import HeraldStore
 import HeraldWire
 import Testing
 
@@ -79,5 +80,6 @@ import Testing
         #expect(call(harness, "admin", "loadMappings", ["body": ["shop": 1]]).errorId == "api.assert.invalid_type")
         #expect(call(harness, "admin", "resetDatabase").at("result") == ["acknowledged": true])
         #expect(call(harness, "index", "list").at("result.indexes") == [])
+        #expect(harness.gateway.store.indexExists(SecurityStore.internalIndex))
     }
 }
