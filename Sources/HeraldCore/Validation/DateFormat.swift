@@ -94,12 +94,12 @@ enum DateText {
             position += count
             return value
         }
-        func token(_ name: String) -> Bool {
-            let bytes = Array(name.utf8)
-            guard cursor + bytes.count <= layout.count, Array(layout[cursor..<cursor + bytes.count]) == bytes else {
-                return false
-            }
-            cursor += bytes.count
+        func token(_ name: StaticString) -> Bool {
+            let count = name.utf8CodeUnitCount
+            guard cursor + count <= layout.count else { return false }
+            let bytes = UnsafeBufferPointer(start: name.utf8Start, count: count)
+            for offset in 0..<count where layout[cursor + offset] != bytes[offset] { return false }
+            cursor += count
             return true
         }
         while cursor < layout.count {

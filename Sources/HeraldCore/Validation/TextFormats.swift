@@ -4,14 +4,15 @@
 /// an URL with an optional `http`, `https` or `ftp` scheme and a dotted host (or `localhost`),
 /// IPv4 dotted quads and IPv6 groups.
 enum TextFormats {
+    private static let localAllowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+
     static func isEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let local = parts.first, let domain = parts.last,
               !local.isEmpty, local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."),
               !local.contains("..")
         else { return false }
-        let localAllowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
-        guard local.allSatisfy({ localAllowed.contains($0) }) else { return false }
+        guard local.allSatisfy({ Self.localAllowed.contains($0) }) else { return false }
         return isHostName(domain, requireDot: true)
     }
 
