@@ -2,12 +2,14 @@ import HeraldStore
 import HeraldWire
 
 /// The multi-document actions of `document`: `mCreate`, `mCreateOrReplace`, `mReplace`, `mUpdate`,
-/// `mUpsert`, `mGet` and `mDelete`.
+/// `mUpsert`, `mGet`, `mExists` and `mDelete`.
 ///
 /// Each item is written with the rules of the matching single-document action and notified on its
 /// own; failed items are reported in `errors` with Kuzzle's reasons and statuses. With
 /// `strict: true`, any failure turns the answer into `api.process.incomplete_multiple_request`
-/// (the items that succeeded stay written and notified).
+/// (the items that succeeded stay written and notified). Each item is checked against the
+/// collection's validation specification; an item that breaks it is rejected with the
+/// `validation.check.*` message and status 400.
 struct BulkDocumentActions {
     /// The write an `m*` change action applies to each item.
     private enum Change: String {
@@ -40,10 +42,12 @@ struct BulkDocumentActions {
 
     let store: DocumentStore
     let limits: StorageLimits
+    let validation: WriteValidation
 
     func actions() -> [String: Action] {
         [
             "mGet": { request, _ throws(KuzzleError) in try mGet(request) },
+            "mExists": { request, _ throws(KuzzleError) in try mExists(request) },
             "mDelete": { request, effects throws(KuzzleError) in try mDelete(request, &effects) },
             "mCreate": { request, effects throws(KuzzleError) in try changes(request, .create, &effects) },
             "mCreateOrReplace": { request, effects throws(KuzzleError) in
@@ -118,9 +122,20 @@ struct BulkDocumentActions {
         body["_kuzzle_info"] = nil
         let write: DocumentWrite
         do {
-            write = try apply(change, id: id, body: body, index: index, collection: collection, context: context)
+            let checked: JSONObject
+            if change == .update {
+                checked = try validation.changes(body, index: index, collection: collection, id: id ?? "",
+                                                 now: context.timestamp)
+            } else {
+                checked = try validation.whole(body, index: index, collection: collection, id: id,
+                                               now: context.timestamp)
+            }
+            write = try apply(change, id: id, body: checked, index: index, collection: collection, context: context)
         } catch {
             let rejected: JSONValue = ["_id": id.map { .string($0) } ?? .null, "body": .object(body)]
+            if error.id.hasPrefix("validation.") {
+                return .rejected(Failure(document: rejected, reason: error.message, status: error.status))
+            }
             if error == .documentAlreadyExists {
                 return .rejected(Failure(document: rejected, reason: "document already exists", status: 400))
             }
@@ -176,7 +191,14 @@ struct BulkDocumentActions {
         case .object(let object)?: defaults = object
         default: return .rejected(Failure(document: item, reason: "document default must be an object", status: 400))
         }
-        let write = try store.upsert(index: index, collection: collection, id: id, changes: changes,
+        let checked: JSONObject
+        do {
+            checked = try validation.upsert(changes, defaults: defaults, index: index, collection: collection, id: id,
+                                            now: context.timestamp)
+        } catch {
+            return .rejected(Failure(document: item, reason: error.message, status: error.status))
+        }
+        let write = try store.upsert(index: index, collection: collection, id: id, changes: checked,
                                      defaults: defaults, context: context)
         var success = JSONObject()
         success.append("_id", .string(write.document.id))
@@ -190,14 +212,7 @@ struct BulkDocumentActions {
     // MARK: - Reads and deletes
 
     private func mGet(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        let ids: [JSONValue]
-        if case .array(let given)? = request.frame["body"]?.objectValue?["ids"], !given.isEmpty {
-            ids = given
-        } else {
-            guard let value = request.frame["ids"], !value.isNull else { throw .missingArgument("ids") }
-            guard case .array(let given) = value else { throw .invalidType("ids", expected: "array") }
-            ids = given
-        }
+        let ids = try Self.fetchIds(request)
         let index = try request.index()
         let collection = try request.collection()
         let strict = try request.bool("strict")
@@ -214,6 +229,40 @@ struct BulkDocumentActions {
         }
         if strict && !errors.isEmpty { throw .incompleteMultipleRequest("get") }
         return .value(["errors": .array(errors), "successes": .array(successes)])
+    }
+
+    /// `mExists`: the ids that exist in `successes`, the others in `errors` (arguments as `mGet`).
+    private func mExists(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let ids = try Self.fetchIds(request)
+        let index = try request.index()
+        let collection = try request.collection()
+        let strict = try request.bool("strict")
+        guard ids.count <= limits.documentsFetchCount else { throw .documentsFetchLimitExceeded }
+        try store.checkCollection(index: index, collection: collection)
+        var successes: [JSONValue] = []
+        var errors: [JSONValue] = []
+        for id in ids {
+            if let string = id.stringValue, (try? store.exists(index: index, collection: collection, id: string)) == true {
+                successes.append(id)
+            } else {
+                errors.append(id)
+            }
+        }
+        if strict && !errors.isEmpty { throw .incompleteMultipleRequest("exists") }
+        return .value(["errors": .array(errors), "successes": .array(successes)])
+    }
+
+    /// The ids of `mGet` and `mExists`: a non-empty `body.ids`, else the `ids` argument.
+    private static func fetchIds(_ request: KuzzleRequest) throws(KuzzleError) -> [JSONValue] {
+        let ids: [JSONValue]
+        if case .array(let given)? = request.frame["body"]?.objectValue?["ids"], !given.isEmpty {
+            ids = given
+        } else {
+            guard let value = request.frame["ids"], !value.isNull else { throw .missingArgument("ids") }
+            guard case .array(let given) = value else { throw .invalidType("ids", expected: "array") }
+            ids = given
+        }
+        return ids
     }
 
     private func mDelete(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {

@@ -1,21 +1,25 @@
 import HeraldStore
 import HeraldWire
 
-/// `collection`: create (with mappings), test, list, truncate and delete collections, and read or
-/// update their mappings (stored and reported, not enforced).
+/// `collection`: create (with mappings), test, list, truncate, refresh and delete collections, read
+/// or update their mappings (stored and reported, not enforced), and manage their validation
+/// specifications (``SpecificationActions``, enforced on every write).
 final class CollectionController: Controller {
     let name = "collection"
 
     private let store: DocumentStore
     private let registry: RoomRegistry
+    private let specificationActions: SpecificationActions
 
-    init(store: DocumentStore, registry: RoomRegistry) {
+    init(store: DocumentStore, registry: RoomRegistry, specifications: SpecificationRegistry, limits: StorageLimits,
+         cursors: ScrollCursors) {
         self.store = store
         self.registry = registry
+        specificationActions = SpecificationActions(specifications: specifications, limits: limits, cursors: cursors)
     }
 
     func actions() -> [String: Action] {
-        [
+        let own: [String: Action] = [
             "create": { request, effects throws(KuzzleError) in try self.create(request, &effects) },
             "exists": { request, _ throws(KuzzleError) in
                 let target = try CollectionTarget(request)
@@ -36,7 +40,26 @@ final class CollectionController: Controller {
             },
             "getMapping": { request, _ throws(KuzzleError) in try self.getMapping(request) },
             "updateMapping": { request, effects throws(KuzzleError) in try self.updateMapping(request, &effects) },
+            "update": { request, effects throws(KuzzleError) in try self.update(request, &effects) },
+            "refresh": { request, _ throws(KuzzleError) in
+                let target = try CollectionTarget(request)
+                try self.store.checkCollection(index: target.index, collection: target.collection)
+                return .value(.null)
+            },
         ]
+        return own.merging(specificationActions.actions()) { first, _ in first }
+    }
+
+    /// `collection:update`: the body's `mappings` update the collection's mapping (as
+    /// `updateMapping`); `settings` are accepted and ignored, as on creation. Answers `null`.
+    private func update(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
+        let body = try request.optionalBody()
+        let target = try CollectionTarget(request)
+        _ = try body.optionalObject("settings")
+        let mappings = try body.optionalObject("mappings") ?? JSONObject()
+        let mapping = try store.updateMapping(index: target.index, collection: target.collection, mappings: mappings)
+        effects.append(.collectionChanged(index: target.index, collection: target.collection, mapping: mapping))
+        return .value(.null)
     }
 
     /// The body is `{mappings, settings}`, or (Kuzzle's deprecated form) the mappings themselves

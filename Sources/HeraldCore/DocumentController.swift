@@ -8,18 +8,25 @@ import Koncorde
 /// `silent: true`.
 ///
 /// Argument checks follow Kuzzle's order: `_id`, body and its members, options (`silent`,
-/// `refresh`, `retryOnConflict`, `source`), `index`, `collection`; storage checks come last.
+/// `refresh`, `retryOnConflict`, `source`), `index`, `collection`; then the collection's validation
+/// specification (``WriteValidation``); storage checks come last.
 final class DocumentController: Controller {
     let name = "document"
 
     private let store: DocumentStore
     private let bulk: BulkDocumentActions
     private let queries: QueryDocumentActions
+    private let validation: WriteValidation
+    private let specifications: SpecificationRegistry
 
-    init(store: DocumentStore, koncorde: Koncorde, limits: StorageLimits) {
+    init(store: DocumentStore, koncorde: Koncorde, limits: StorageLimits, specifications: SpecificationRegistry,
+         cursors: ScrollCursors) {
         self.store = store
-        bulk = BulkDocumentActions(store: store, limits: limits)
-        queries = QueryDocumentActions(store: store, koncorde: koncorde, limits: limits)
+        self.specifications = specifications
+        validation = WriteValidation(specifications: specifications, store: store)
+        bulk = BulkDocumentActions(store: store, limits: limits, validation: validation)
+        queries = QueryDocumentActions(store: store, koncorde: koncorde, limits: limits, validation: validation,
+                                       cursors: cursors)
     }
 
     func actions() -> [String: Action] {
@@ -32,6 +39,7 @@ final class DocumentController: Controller {
             "get": { request, _ throws(KuzzleError) in try self.get(request) },
             "exists": { request, _ throws(KuzzleError) in try self.exists(request) },
             "delete": { request, effects throws(KuzzleError) in try self.delete(request, &effects) },
+            "validate": { request, _ throws(KuzzleError) in try self.validate(request) },
         ]
         return single.merging(bulk.actions()) { first, _ in first }.merging(queries.actions()) { first, _ in first }
     }
@@ -50,7 +58,9 @@ final class DocumentController: Controller {
         let defaults = try Self.defaults(of: request, body: body)
         let options = try WriteOptions(request, retries: true, source: true)
         let target = try CollectionTarget(request)
-        let write = try store.upsert(index: target.index, collection: target.collection, id: id, changes: changes,
+        let checked = try validation.upsert(changes, defaults: defaults, index: target.index,
+                                            collection: target.collection, id: id, now: request.timestamp)
+        let write = try store.upsert(index: target.index, collection: target.collection, id: id, changes: checked,
                                      defaults: defaults, context: Self.context(request))
         effects.append(.document(DocumentChange(
             index: target.index, collection: target.collection, write: write, verb: write.created ? .create : .update,
@@ -66,15 +76,18 @@ final class DocumentController: Controller {
     /// The arguments of the actions that write a whole document, read in Kuzzle's order.
     private struct WholeDocumentArguments {
         let id: String?
+        /// The body, checked against the collection's specification, defaults applied.
         let body: JSONObject
         let options: WriteOptions
         let target: CollectionTarget
 
-        init(_ request: KuzzleRequest, idRequired: Bool) throws(KuzzleError) {
+        init(_ request: KuzzleRequest, idRequired: Bool, validation: WriteValidation) throws(KuzzleError) {
             id = idRequired ? try request.string("_id") : try request.optionalString("_id")
-            body = try request.body()
+            let given = try request.body()
             options = try WriteOptions(request)
             target = try CollectionTarget(request)
+            body = try validation.whole(given, index: target.index, collection: target.collection, id: id,
+                                        now: request.timestamp)
         }
 
         func change(_ write: DocumentWrite, _ verb: DocumentChange.Verb) -> Effect {
@@ -84,7 +97,7 @@ final class DocumentController: Controller {
     }
 
     private func create(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
-        let arguments = try WholeDocumentArguments(request, idRequired: false)
+        let arguments = try WholeDocumentArguments(request, idRequired: false, validation: validation)
         let write = try store.create(index: arguments.target.index, collection: arguments.target.collection,
                                      id: arguments.id, source: arguments.body, context: Self.context(request))
         effects.append(arguments.change(write, .create))
@@ -94,7 +107,7 @@ final class DocumentController: Controller {
     private func createOrReplace(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError)
         -> ActionResult
     {
-        let arguments = try WholeDocumentArguments(request, idRequired: true)
+        let arguments = try WholeDocumentArguments(request, idRequired: true, validation: validation)
         let write = try store.createOrReplace(index: arguments.target.index, collection: arguments.target.collection,
                                               id: arguments.id ?? "", source: arguments.body,
                                               context: Self.context(request))
@@ -105,7 +118,7 @@ final class DocumentController: Controller {
     }
 
     private func replace(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
-        let arguments = try WholeDocumentArguments(request, idRequired: true)
+        let arguments = try WholeDocumentArguments(request, idRequired: true, validation: validation)
         let write = try store.replace(index: arguments.target.index, collection: arguments.target.collection,
                                       id: arguments.id ?? "", source: arguments.body, context: Self.context(request))
         effects.append(arguments.change(write, .replace))
@@ -114,9 +127,11 @@ final class DocumentController: Controller {
 
     private func update(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let id = try request.string("_id")
-        let changes = try request.body()
+        let given = try request.body()
         let options = try WriteOptions(request, retries: true, source: true)
         let target = try CollectionTarget(request)
+        let changes = try validation.changes(given, index: target.index, collection: target.collection, id: id,
+                                             now: request.timestamp)
         let write = try store.update(index: target.index, collection: target.collection, id: id, changes: changes,
                                      context: Self.context(request))
         effects.append(.document(DocumentChange(
@@ -161,6 +176,19 @@ final class DocumentController: Controller {
             result.append("_version", .int(write.document.version))
         }
         return .value(.object(result))
+    }
+
+    /// `document:validate`: the body checked against the collection's specification, every
+    /// violation reported (`{errorMessages, valid}`); nothing is written.
+    private func validate(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let body = try request.body()
+        let target = try CollectionTarget(request)
+        guard let validator = specifications.validator(index: target.index, collection: target.collection,
+                                                       now: request.timestamp)
+        else { return .value(["errorMessages": [:], "valid": true]) }
+        var document = body
+        document["_kuzzle_info"] = nil
+        return .value(validator.report(document, id: try request.optionalString("_id")))
     }
 
     // MARK: - Helpers

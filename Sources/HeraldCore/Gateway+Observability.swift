@@ -45,6 +45,7 @@ extension Gateway {
     func finished(_ request: KuzzleRequest, status: Int, startedAt: UInt64) {
         let elapsed = metrics.recordRequest(
             controller: request.controller, action: request.action, status: status, startedAt: startedAt)
+        statistics.record(protocolName: request.protocolName, status: status, now: request.timestamp)
         logger.debug("request", metadata: [
             "controller": "\(request.controller)", "action": "\(request.action)", "status": "\(status)",
             "durationMicros": "\(elapsed / 1000)", "connection": "\(request.connection.rawValue)",

@@ -15,6 +15,12 @@ public final class Gateway {
     public let configuration: GatewayConfiguration
     public let store: DocumentStore
     public let registry: RoomRegistry
+    /// Validation specifications per collection.
+    let specifications: SpecificationRegistry
+    /// Open scroll cursors of `document:search` and `collection:searchSpecifications`.
+    let cursors: ScrollCursors
+    /// Request statistics frames of `server:getStats`.
+    private(set) var statistics: StatisticsFrames!
     private let notifier: Notifier
     private let encoder: ResponseEncoder
     private let clock: any EpochClock
@@ -52,21 +58,32 @@ public final class Gateway {
             koncorde: Koncorde(maxConditions: configuration.maxFilterConditions),
             limits: .init(maxRooms: configuration.maxRooms,
                           maxRoomsPerConnection: configuration.maxSubscriptionsPerConnection))
+        cursors = ScrollCursors(limits: configuration.scrollLimits)
+        specifications = SpecificationRegistry(koncorde: Koncorde(maxConditions: configuration.maxFilterConditions))
         notifier = Notifier(registry: registry, outbox: outbox, nodeID: configuration.nodeID, metrics: metrics)
         encoder = ResponseEncoder(nodeID: configuration.nodeID)
         let securityStore = SecurityStore(
             documents: store, hasher: PasswordHasher(iterations: configuration.security.passwordIterations))
         security = SecurityGate(store: securityStore, settings: configuration.security)
+        statistics = StatisticsFrames(now: clock.nowMilliseconds()) { [unowned self] in
+            ["websocket": connections.count]
+        }
+        let bulk = BulkController(store: store, koncorde: registry.koncorde)
         let all: [any Controller] = [
             AuthController(gate: security, clock: clock),
             SecurityController(gate: security),
-            ServerController(clock: clock, nodeID: configuration.nodeID, adminExists: { securityStore.adminExists }) {
-                [unowned self] in serverFigures
+            ServerController(clock: clock, configuration: configuration, statistics: statistics,
+                             adminExists: { securityStore.adminExists }) { [unowned self] in
+                serverFigures
             },
             IndexController(store: store),
-            CollectionController(store: store, registry: registry),
-            DocumentController(store: store, koncorde: registry.koncorde, limits: configuration.storageLimits),
-            RealtimeController(registry: registry),
+            CollectionController(store: store, registry: registry, specifications: specifications,
+                                 limits: configuration.storageLimits, cursors: cursors),
+            DocumentController(store: store, koncorde: registry.koncorde, limits: configuration.storageLimits,
+                               specifications: specifications, cursors: cursors),
+            RealtimeController(registry: registry, specifications: specifications),
+            bulk,
+            AdminController(store: store, bulk: bulk),
         ]
         for controller in all { actions[controller.name] = controller.actions() }
         metrics.knownActions = actions.mapValues { Set($0.keys) }

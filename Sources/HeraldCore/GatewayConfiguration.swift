@@ -8,6 +8,8 @@ public struct GatewayConfiguration: Sendable {
     public var maxFilterConditions: Int
     /// Most documents one request may read or write.
     public var storageLimits: StorageLimits
+    /// Scroll cursor TTLs and bounds.
+    public var scrollLimits = ScrollLimits()
     /// Requests one connection may send per second (heartbeats excluded); `0`: no limit.
     public var maxRequestsPerSecond = 0
     /// Distinct rooms (filters) across all connections; `0`: no limit.

@@ -1,7 +1,8 @@
 import HeraldStore
 import HeraldWire
 
-/// `index`: create, test, list and delete indexes (one at a time, or several with `mDelete`).
+/// `index`: create, test, list and delete indexes (one at a time, or several with `mDelete`), and
+/// report their sizes (`stats`: documents per collection, and bytes as the sources' JSON length).
 final class IndexController: Controller {
     let name = "index"
 
@@ -31,7 +32,31 @@ final class IndexController: Controller {
                 return .value(["acknowledged": true])
             },
             "mDelete": { request, effects throws(KuzzleError) in try self.mDelete(request, &effects) },
+            "stats": { _, _ throws(KuzzleError) in try self.stats() },
         ]
+    }
+
+    /// `{indexes: [{name, size, collections: [{name, documentCount, size}]}], size}`, names sorted.
+    private func stats() throws(KuzzleError) -> ActionResult {
+        var indexes: [JSONValue] = []
+        var total = 0
+        for index in store.listIndexes().sorted() where index != SecurityStore.internalIndex {
+            var collections: [JSONValue] = []
+            var indexSize = 0
+            for collection in try store.listCollections(index: index).sorted() {
+                var size = 0
+                var count = 0
+                for document in try store.documents(index: index, collection: collection) {
+                    size += JSONWriter.encode(.object(document.source)).count
+                    count += 1
+                }
+                indexSize += size
+                collections.append(["documentCount": .int(count), "name": .string(collection), "size": .int(size)])
+            }
+            total += indexSize
+            indexes.append(["collections": .array(collections), "name": .string(index), "size": .int(indexSize)])
+        }
+        return .value(["indexes": .array(indexes), "size": .int(total)])
     }
 
     /// Deletes the listed indexes that exist; answers `{deleted: [names]}`, unknown names skipped.

@@ -2,21 +2,25 @@ import HeraldStore
 import HeraldWire
 import Koncorde
 
-/// The query-driven actions of `document`: `search`, `count`, `deleteByQuery`, `updateByQuery`,
+/// The query-driven actions of `document`: `search` (with `scroll`, then `scroll` itself), `count`, `deleteByQuery`, `updateByQuery`,
 /// and `deleteFields` (a partial removal, notified as an update whose `_updatedFields` are the
 /// removed paths, where Kuzzle leaves that list out).
 ///
 /// Queries use the Elasticsearch DSL subset of ``ElasticsearchQuery``, or a Koncorde filter with
 /// `lang: "koncorde"`. By-query writes refuse to touch more documents than the write limit and
-/// notify each document they change.
+/// notify each document they change; `updateByQuery` checks each changed document against the
+/// collection's validation specification and lists those that break it in `errors`.
 struct QueryDocumentActions {
     let store: DocumentStore
     let koncorde: Koncorde
     let limits: StorageLimits
+    let validation: WriteValidation
+    let cursors: ScrollCursors
 
     func actions() -> [String: Action] {
         [
             "search": { request, _ throws(KuzzleError) in try search(request) },
+            "scroll": { request, _ throws(KuzzleError) in try scroll(request) },
             "count": { request, _ throws(KuzzleError) in try count(request) },
             "deleteByQuery": { request, effects throws(KuzzleError) in try deleteByQuery(request, &effects) },
             "updateByQuery": { request, effects throws(KuzzleError) in try updateByQuery(request, &effects) },
@@ -29,6 +33,7 @@ struct QueryDocumentActions {
     private func search(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
         let from = try request.integer("from", default: 0)
         let size = try request.integer("size", default: 10)
+        let scrollTTL = try request.optionalString("scroll").map { text throws(KuzzleError) in try cursors.ttl(text) }
         let body = try request.optionalBody()
         let index = try request.optionalString("index")
         let collection = try request.optionalString("collection")
@@ -41,6 +46,17 @@ struct QueryDocumentActions {
         let query = try SearchParameters.query(body["query"], lang: lang, koncorde: koncorde, index: index,
                                                collection: collection)
         let sort = try SearchParameters.sort(body["sort"])
+        if let scrollTTL {
+            let all = try store.search(index: index, collection: collection, query: query, sort: sort, from: 0,
+                                       size: .max).documents
+            let source = ScrollCursors.Source.documents(index: index, collection: collection)
+            let scrollId = try cursors.open(all, from: from, pageSize: size, ttl: scrollTTL, now: request.timestamp,
+                                            source: source, scored: sort.isEmpty)
+            let start = min(max(from, 0), all.count)
+            let first = all[start..<min(start + max(size, 0), all.count)]
+            return .value(["hits": ScrollCursors.hits(first, source: source, scored: sort.isEmpty),
+                           "scrollId": .string(scrollId), "total": .int(all.count)])
+        }
         let page = try store.search(index: index, collection: collection, query: query, sort: sort, from: from,
                                     size: size)
         let score: JSONValue = sort.isEmpty ? 1 : .null
@@ -54,6 +70,14 @@ struct QueryDocumentActions {
             return .object(hit)
         }
         return .value(["hits": .array(hits), "total": .int(page.total)])
+    }
+
+    /// The next page of a cursor a `search` with `scroll` opened.
+    private func scroll(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let ttl = try request.optionalString("scroll").map { text throws(KuzzleError) in try cursors.ttl(text) }
+        let id = try request.string("scrollId")
+        let page = try cursors.next(id, ttl: ttl, now: request.timestamp)
+        return .value(["hits": page.cursor.hits(page.documents), "scrollId": .string(id), "total": .int(page.total)])
     }
 
     private func count(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
@@ -117,8 +141,18 @@ struct QueryDocumentActions {
         guard targets.count <= limits.documentsWriteCount else { throw .documentsWriteLimitExceeded }
         let context = DocumentController.context(request)
         var successes: [JSONValue] = []
+        var errors: [JSONValue] = []
         for target in targets {
-            let write = try store.update(index: index, collection: collection, id: target.id, changes: changes,
+            let checked: JSONObject
+            do {
+                checked = try validation.changes(changes, index: index, collection: collection, id: target.id,
+                                                 now: request.timestamp)
+            } catch {
+                errors.append(["document": ["_id": .string(target.id), "_source": .object(changes)],
+                               "reason": .string(error.message), "status": .int(error.status)])
+                continue
+            }
+            let write = try store.update(index: index, collection: collection, id: target.id, changes: checked,
                                          context: context)
             effects.append(.document(DocumentChange(index: index, collection: collection, write: write, verb: .update,
                                                     updatedFields: write.updatedFields, silent: silent)))
@@ -129,7 +163,7 @@ struct QueryDocumentActions {
             entry.append("status", 200)
             successes.append(.object(entry))
         }
-        return .value(["errors": [], "successes": .array(successes)])
+        return .value(["errors": .array(errors), "successes": .array(successes)])
     }
 
     private func deleteFields(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError)

@@ -1,13 +1,16 @@
 import HeraldWire
 
-/// `realtime`: subscriptions to filtered rooms, and publication of volatile messages.
+/// `realtime`: subscriptions to filtered rooms, and publication of volatile messages (checked
+/// against the collection's validation specification, as Kuzzle does).
 final class RealtimeController: Controller {
     let name = "realtime"
 
     private let registry: RoomRegistry
+    private let specifications: SpecificationRegistry
 
-    init(registry: RoomRegistry) {
+    init(registry: RoomRegistry, specifications: SpecificationRegistry) {
         self.registry = registry
+        self.specifications = specifications
     }
 
     func actions() -> [String: Action] {
@@ -21,6 +24,7 @@ final class RealtimeController: Controller {
             },
             "list": { _, _ in .value(self.registry.listing()) },
             "publish": { request, effects throws(KuzzleError) in try self.publish(request, &effects) },
+            "validate": { request, _ throws(KuzzleError) in try self.validate(request) },
         ]
     }
 
@@ -67,7 +71,20 @@ final class RealtimeController: Controller {
         let collection = try request.collection()
         let message = try request.body()
         let id = try request.optionalString("_id")
+        try specifications.validator(index: index, collection: collection, now: request.timestamp)?
+            .check(message, id: id)
         effects.append(.published(PublishedMessage(index: index, collection: collection, message: message, id: id)))
         return .value(["published": true])
+    }
+
+    /// `realtime:validate`: the message checked against the collection's specification, every
+    /// violation reported (`{errorMessages, valid}`); nothing is published.
+    private func validate(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let message = try request.body()
+        let index = try request.index()
+        let collection = try request.collection()
+        guard let validator = specifications.validator(index: index, collection: collection, now: request.timestamp)
+        else { return .value(["errorMessages": [:], "valid": true]) }
+        return .value(validator.report(message, id: try request.optionalString("_id")))
     }
 }

@@ -9,6 +9,11 @@ struct CollectionTarget {
         index = try request.index()
         collection = try request.collection()
     }
+
+    init(index: String, collection: String) {
+        self.index = index
+        self.collection = collection
+    }
 }
 
 /// The options every document write reads after its `_id` and body, in Kuzzle's order: `silent`,

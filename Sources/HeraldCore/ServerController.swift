@@ -1,22 +1,27 @@
 import HeraldWire
 
-/// `server`: time, information and live metrics about this node.
+/// `server`: time, information, configuration, health, request statistics and live metrics
+/// about this node.
 final class ServerController: Controller {
     let name = "server"
 
     private let clock: any EpochClock
     private let nodeID: String
+    private let configuration: GatewayConfiguration
+    private let statistics: StatisticsFrames
     private let startedAt: Int
     private let figures: () -> ServerFigures
     private let adminExists: () -> Bool
     /// Kuzzle's HTTP routes, for `server:publicApi` and the `http` member of `server:info` routes.
     private let httpRoutes = HTTPRouteTable.builtIn()
 
-    init(clock: any EpochClock, nodeID: String, adminExists: @escaping () -> Bool,
-         figures: @escaping () -> ServerFigures) {
+    init(clock: any EpochClock, configuration: GatewayConfiguration, statistics: StatisticsFrames,
+         adminExists: @escaping () -> Bool, figures: @escaping () -> ServerFigures) {
         self.clock = clock
         self.adminExists = adminExists
-        self.nodeID = nodeID
+        self.nodeID = configuration.nodeID
+        self.configuration = configuration
+        self.statistics = statistics
         self.startedAt = clock.nowMilliseconds()
         self.figures = figures
     }
@@ -28,7 +33,80 @@ final class ServerController: Controller {
             "adminExists": { _, _ in .value(["exists": .bool(self.adminExists())]) },
             "info": { _, _ in .value(["serverInfo": ["kuzzle": .object(self.info()), "services": [:]]]) },
             "publicApi": { _, _ in .value(self.publicAPI()) },
+            "healthCheck": { _, _ in .value(["services": ["storageEngine": "green"], "status": "green"]) },
+            "capabilities": { _, _ in .value(.object(self.capabilities())) },
+            "getConfig": { _, _ in .value(.object(self.configurationJSON())) },
+            "getLastStats": { request, _ in
+                .value(self.statistics.all(now: request.timestamp).last?.json ?? [:])
+            },
+            "getAllStats": { request, _ in
+                let frames = self.statistics.all(now: request.timestamp)
+                return .value(["hits": .array(frames.map(\.json)), "total": .int(frames.count)])
+            },
+            "getStats": { request, _ throws(KuzzleError) in
+                let start = try request.integer("startTime", default: 0)
+                let stop = try request.integer("stopTime", default: .max)
+                let frames = self.statistics.all(now: request.timestamp).filter {
+                    $0.timestamp >= start && $0.timestamp <= stop
+                }
+                return .value(["hits": .array(frames.map(\.json)), "total": .int(frames.count)])
+            },
         ]
+    }
+
+    /// Kuzzle's `limits` object, for the limits Herald has.
+    private var limits: JSONObject {
+        var limits = JSONObject()
+        limits.append("documentsFetchCount", .int(configuration.storageLimits.documentsFetchCount))
+        limits.append("documentsWriteCount", .int(configuration.storageLimits.documentsWriteCount))
+        limits.append("requestsPerSecond", .int(configuration.maxRequestsPerSecond))
+        limits.append("subscriptionConditionsCount", .int(configuration.maxFilterConditions))
+        limits.append("subscriptionRooms", .int(configuration.maxRooms))
+        limits.append("subscriptionsPerConnection", .int(configuration.maxSubscriptionsPerConnection))
+        return limits
+    }
+
+    /// `server:capabilities`: limits, plugins (none), every API route and the version.
+    private func capabilities() -> JSONObject {
+        var result = JSONObject()
+        result.append("limits", .object(limits))
+        result.append("plugins", [:])
+        result.append("routes", .object(routes(figures().actions)))
+        result.append("version", .string(HeraldVersion.kuzzleCompatibility))
+        return result
+    }
+
+    /// `server:getConfig`: the API core's settings (Herald keeps no secrets in them).
+    private func configurationJSON() -> JSONObject {
+        let scroll = configuration.scrollLimits
+        var result = JSONObject()
+        result.append("limits", .object(limits))
+        result.append("realtime", ["maxJSONDepth": .int(configuration.maxJSONDepth)])
+        result.append("services", ["storageEngine": [
+            "defaults": ["scrollTTL": .string("\(scroll.defaultTTLMilliseconds)ms")],
+            "maxScrollCursors": .int(scroll.maxCursors), "maxScrollDocuments": .int(scroll.maxDocuments),
+            "maxScrollDuration": .string("\(scroll.maxDurationMilliseconds)ms"),
+        ]])
+        result.append("stats", ["statsInterval": .int(statistics.interval / 1000), "ttl": .int(statistics.retention / 1000)])
+        result.append("version", .string(HeraldVersion.kuzzleCompatibility))
+        return result
+    }
+
+    /// `{controller: {action: {controller, action, http?}}}`, sorted; `http` lists the action's
+    /// HTTP routes.
+    private func routes(_ actions: [String: Set<String>]) -> JSONObject {
+        let http = HTTPRouteTable(routes: httpRoutes.routes, implemented: actions).publicAPI.objectValue
+        var routes = JSONObject()
+        for controller in actions.keys.sorted() {
+            var entries = JSONObject()
+            for action in (actions[controller] ?? []).sorted() {
+                var entry: JSONObject = ["controller": .string(controller), "action": .string(action)]
+                if let verbs = http?[controller]?.objectValue?[action]?.objectValue?["http"] { entry.append("http", verbs) }
+                entries.append(action, .object(entry))
+            }
+            routes.append(controller, .object(entries))
+        }
+        return routes
     }
 
     /// Kuzzle's `server:metrics` shape. Requests run one at a time on the event loop, so the one
@@ -54,17 +132,7 @@ final class ServerController: Controller {
     private func info() -> JSONObject {
         let current = figures()
         let now = clock.nowMilliseconds()
-        let http = HTTPRouteTable(routes: httpRoutes.routes, implemented: current.actions).publicAPI.objectValue
-        var routes = JSONObject()
-        for controller in current.actions.keys.sorted() {
-            var actions = JSONObject()
-            for action in (current.actions[controller] ?? []).sorted() {
-                var entry: JSONObject = ["controller": .string(controller), "action": .string(action)]
-                if let verbs = http?[controller]?.objectValue?[action]?.objectValue?["http"] { entry.append("http", verbs) }
-                actions.append(action, .object(entry))
-            }
-            routes.append(controller, .object(actions))
-        }
+        let routes = routes(current.actions)
         let memory = ProcessFigures.systemMemory()
         var system = JSONObject()
         system.append("cpus", .array(ProcessFigures.cpuModels().map { ["model": .string($0)] }))

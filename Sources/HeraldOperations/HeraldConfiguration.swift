@@ -30,6 +30,12 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var shutdownTimeout = 5
     public var dataDir: String?
     public var fsync = FsyncSetting.always
+    public var documentsWriteCount = 200
+    public var documentsFetchCount = 10_000
+    public var scrollTtl = 15
+    public var maxScrollDuration = 60
+    public var maxScrollCursors = 500
+    public var maxScrollDocuments = 1_000_000
     public var jwtSecret: String?
     public var tokenTtl = 3600
     public var maxTokenTtl = 0
@@ -59,7 +65,7 @@ public struct HeraldConfiguration: Equatable, Sendable {
                   "Keep indexes, collections and documents in this directory (SQLite), loaded at start (default: memory only)."),
             .init("fsync", \.fsync,
                   "With dataDir: always (each group commit fsynced before its answers) or interval (fsync once a second)."),
-        ] + hardeningSettings + securitySettings
+        ] + hardeningSettings + securitySettings + storageSettings
     }
 
     /// The configuration as a JSON object, every setting in order (what `--print-config` prints).

@@ -27,6 +27,11 @@ extension HeraldConfiguration {
         configuration.maxRooms = maxRooms
         configuration.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection
         configuration.maxJSONDepth = maxJsonDepth
+        configuration.storageLimits = StorageLimits(documentsWriteCount: documentsWriteCount,
+                                                    documentsFetchCount: documentsFetchCount)
+        configuration.scrollLimits = ScrollLimits(
+            defaultTTLMilliseconds: scrollTtl * 1000, maxDurationMilliseconds: maxScrollDuration * 1000,
+            maxCursors: maxScrollCursors, maxDocuments: maxScrollDocuments)
         // Without --jwt-secret a server signs with a fresh random secret, unless it has a data
         // directory (`JWTSecretFile`, read once the directory is open).
         var security = SecuritySettings(jwtSecret: jwtSecret.map { Array($0.utf8) } ?? SecuritySettings.randomSecret())

@@ -176,6 +176,36 @@ public final class DocumentStore {
         return DocumentWrite(document: document, created: true, previous: nil, updatedFields: [])
     }
 
+    /// Creates or replaces a document exactly as given, without `_kuzzle_info` metadata
+    /// (`bulk:write`); a `nil` id gets a generated one.
+    public func writeWithoutMetadata(
+        index: String, collection: String, id: String?, source: JSONObject
+    ) throws(KuzzleError) -> DocumentWrite {
+        let documents = try storage(index, collection)
+        let documentId = id ?? freshId(in: documents)
+        let previous = documents[documentId]
+        let document = StoredDocument(id: documentId, source: source, version: (previous?.version ?? 0) + 1)
+        documents.put(document)
+        return DocumentWrite(document: document, created: previous == nil, previous: previous, updatedFields: [])
+    }
+
+    /// Deep-merges `changes` into an existing document without touching its metadata
+    /// (`bulk:updateByQuery`); `services.storage.not_found` if missing.
+    public func updateWithoutMetadata(
+        index: String, collection: String, id: String, changes: JSONObject
+    ) throws(KuzzleError) -> DocumentWrite {
+        let documents = try storage(index, collection)
+        guard let previous = documents[id] else {
+            throw KuzzleError.documentNotFound(id, index: index, collection: collection)
+        }
+        var source = previous.source
+        for (key, value) in changes { source.merge(value, forKey: key) }
+        let document = StoredDocument(id: id, source: source, version: previous.version + 1)
+        documents.put(document)
+        return DocumentWrite(
+            document: document, created: false, previous: previous, updatedFields: UpdatedFields.paths(of: changes))
+    }
+
     /// Removes a document; `services.storage.not_found` if missing. The result's `document` and
     /// `previous` are both the removed document.
     public func delete(index: String, collection: String, id: String) throws(KuzzleError) -> DocumentWrite {

@@ -43,3 +43,24 @@ extension KuzzleError {
                     message: reason, props: [reason])
     }
 }
+
+// Scroll cursors (`document:search` with `scroll`, `document:scroll`).
+extension KuzzleError {
+    /// `services.storage.unknown_scroll_id`.
+    public static let unknownScrollId = KuzzleError(
+        id: "services.storage.unknown_scroll_id", code: 16_842_766, status: 404,
+        message: "Non-existing or expired scroll identifier.")
+
+    /// `services.storage.scroll_duration_too_great`: a `scroll` TTL above the configured maximum.
+    public static func scrollDurationTooGreat(_ duration: String) -> KuzzleError {
+        KuzzleError(id: "services.storage.scroll_duration_too_great", code: 16_842_796, status: 400,
+                    message: "Scroll duration \"\(duration)\" is too great.", props: [duration])
+    }
+}
+
+extension KuzzleError {
+    /// `services.storage.import_failed`: some fixtures could not be imported (`admin:loadFixtures`).
+    public static let importFailed = KuzzleError(
+        id: "services.storage.import_failed", code: 16_842_757, status: 206,
+        message: "Failed to import some or all documents.")
+}
