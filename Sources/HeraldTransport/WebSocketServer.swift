@@ -10,11 +10,6 @@ public import Logging
 /// that calls ``start()`` and ``run()``; the delegate is called on that thread too (checked in
 /// debug builds, see ``ServiceThread``). Other threads use ``control`` only.
 public final class WebSocketServer {
-    /// Errors raised while starting the listener.
-    public struct StartError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     public let configuration: WebSocketServerConfiguration
     /// The thread-safe handle for other threads (shutdown, scheduled jobs).
     public let control = ServerControl()

@@ -1,0 +1,6 @@
+extension WebSocketServer {
+    /// Errors raised while starting the listener.
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+}
