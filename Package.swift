@@ -21,6 +21,11 @@ let package = Package(
             pkgConfig: "libwebsockets",
             providers: [.apt(["libwebsockets-dev"])]
         ),
+        // hiredis and its libev adapter, imported through a shim header. No pkgConfig: its cflags carry
+        // -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a warning; the headers are in /usr/include.
+        .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        // Asynchronous Redis client on Herald's libev loop: pipelining, login from the URL, reconnection.
+        .target(name: "HeraldRedis", dependencies: ["CHiredis"]),
         // JSON value type, parser, writer, Kuzzle request/response/error frames.
         .target(name: "HeraldWire"),
         // Koncorde filter language: validation, normalization, indexed matching.
@@ -73,6 +78,7 @@ let package = Package(
         .testTarget(name: "HeraldWireTests", dependencies: ["HeraldWire"]),
         .testTarget(name: "KoncordeTests", dependencies: ["Koncorde", "HeraldWire"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldWire"]),
+        .testTarget(name: "HeraldRedisTests", dependencies: ["HeraldRedis", "CHiredis"]),
         .testTarget(name: "HeraldTransportTests", dependencies: ["HeraldTransport"]),
         .testTarget(
             name: "HeraldOperationsTests",
