@@ -26,6 +26,14 @@ let package = Package(
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         // Asynchronous Redis client on Herald's libev loop: pipelining, login from the URL, reconnection.
         .target(name: "HeraldRedis", dependencies: ["CHiredis"]),
+        // Cluster mode: commits written through Redis (Lua + stream), the replica follows the stream.
+        .target(
+            name: "HeraldCluster",
+            dependencies: [
+                "HeraldCore", "HeraldRedis", "HeraldStore", "HeraldWire",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // JSON value type, parser, writer, Kuzzle request/response/error frames.
         .target(name: "HeraldWire"),
         // Koncorde filter language: validation, normalization, indexed matching.
@@ -58,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldCore", "HeraldTransport", "HeraldOperations", "HeraldPageAssets",
+                "HeraldCore", "HeraldTransport", "HeraldOperations", "HeraldPageAssets", "HeraldCluster", "HeraldRedis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -13,6 +13,8 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var maxOutboundBytes = 16 << 20
     public var maxFilterConditions = 100
     public var nodeId: String?
+    /// Cluster mode: the Redis server every node shares (`nil`: embedded, no service needed).
+    public var redisUrl: String?
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.text
     public var staticDir: String?
@@ -44,6 +46,8 @@ public struct HeraldConfiguration: Equatable, Sendable {
             .init("maxFilterConditions", \.maxFilterConditions,
                   "Most conditions per subscription filter once normalized.", range: 1...Int.max),
             .init("nodeId", \.nodeId, "Node id reported in every frame (default: random)."),
+            .init("redisUrl", \.redisUrl,
+                  "Cluster mode: redis://[:password@]host:port[/db] shared by every node (default: embedded)."),
             .init("logLevel", \.logLevel, "trace, debug, info, notice, warning, error or critical."),
             .init("logFormat", \.logFormat, "text, or json for one JSON object per line."),
             .init("staticDir", \.staticDir, "Serve this folder over HTTP instead of the built-in test page."),

@@ -49,3 +49,12 @@ extension KuzzleError {
                     message: "Unexpected argument \"\(name)\" (accepted arguments: \(accepted))", props: [name, accepted])
     }
 }
+
+extension KuzzleError {
+    /// `core.fatal.service_unavailable`: an external service Herald depends on (Redis, in cluster
+    /// mode) cannot be reached; the write was not applied.
+    public static func serviceUnavailable(_ detail: String) -> KuzzleError {
+        KuzzleError(id: "core.fatal.service_unavailable", code: 2, status: 500,
+                    message: "Service unavailable: \(detail).", props: [detail])
+    }
+}

@@ -1,5 +1,7 @@
 import ArgumentParser
+import HeraldCluster
 import HeraldCore
+import HeraldRedis
 import HeraldOperations
 import HeraldPageAssets
 import HeraldTransport
@@ -55,8 +57,23 @@ struct HeraldCommand: ParsableCommand {
         var gatewayConfiguration = GatewayConfiguration(maxFilterConditions: effective.maxFilterConditions)
         effective.applyLimits(to: &gatewayConfiguration)
         if let nodeId = effective.nodeId { gatewayConfiguration.nodeID = nodeId }
-        let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, site: site, logger: logger)
+        let cluster: ClusterNode?
+        if let redisUrl = effective.redisUrl {
+            let url: RedisURL
+            do {
+                url = try RedisURL(parsing: redisUrl)
+            } catch {
+                logger.critical("invalid --redis-url: \(error)")
+                throw ExitCode.failure
+            }
+            cluster = ClusterNode(url: url, loop: server.eventLoop, nodeID: gatewayConfiguration.nodeID, logger: logger)
+        } else {
+            cluster = nil
+        }
+        let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, site: site,
+                                     sink: cluster?.sink, logger: logger)
         server.delegate = bridge
+        cluster?.start(gateway: bridge.core)
         do {
             try server.start()
         } catch {
@@ -68,6 +85,7 @@ struct HeraldCommand: ParsableCommand {
         ])
         SignalWaiter.start(control: server.control, logger: logger)
         server.run()
+        cluster?.stop()
         withExtendedLifetime(bridge) {}
         logger.info("herald stopped")
     }

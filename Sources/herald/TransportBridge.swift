@@ -11,11 +11,16 @@ final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
     private var gateway: Gateway!
     private let site: StaticSite
 
-    init(server: WebSocketServer, configuration: GatewayConfiguration, site: StaticSite, logger: Logger) {
+    /// - Parameter sink: where commits are made safe (`nil`: in memory).
+    init(server: WebSocketServer, configuration: GatewayConfiguration, site: StaticSite, sink: (any CommitSink)? = nil,
+         logger: Logger) {
         self.server = server
         self.site = site
-        gateway = Gateway(configuration: configuration, outbox: self, logger: logger)
+        gateway = Gateway(configuration: configuration, outbox: self, sink: sink, logger: logger)
     }
+
+    /// The API core the bridge feeds.
+    var core: Gateway { gateway }
 
     func connectionOpened(_ connection: ConnectionNumber) {
         gateway.connectionOpened(ConnectionID(connection))

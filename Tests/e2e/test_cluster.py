@@ -1,0 +1,180 @@
+"""Cluster mode: several herald nodes on one Redis act as one server (issue 15).
+
+Each test module run starts its own redis-server on a free loopback port (append-only file in a
+temporary folder, so a Redis killed and restarted keeps its data) and three herald nodes on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from herald_server import HeraldServer, free_port, port_accepts
+from kuzzle_client import KuzzleClient, assert_error, assert_ok, uniq
+
+pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
+
+OPEN = {"equals": {"status": "open"}}
+
+
+class RedisServer:
+    """One redis-server of this module's own, on a free loopback port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="herald-redis-"))
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+             "--dir", str(self.folder)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while not port_accepts(self.port):
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def cleanup(self) -> None:
+        self.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def redis() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture(scope="module")
+def nodes(redis: RedisServer, herald_binary: Path) -> Iterator[list[HeraldServer]]:
+    started = []
+    for name in ("a", "b", "c"):
+        node = HeraldServer(herald_binary, ["--redis-url", redis.url, "--node-id", f"node-{name}"],
+                            name=f"cluster-{name}")
+        node.start()
+        started.append(node)
+    yield started
+    for node in started:
+        node.stop()
+
+
+async def _eventually_ok(client: KuzzleClient, frame: dict, seconds: float = 10) -> dict:
+    """Repeats the request until it succeeds (a node catching up, Redis coming back)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response = await client.request(frame)
+        if response.get("status") == 200 or time.monotonic() > deadline:
+            return response
+        await asyncio.sleep(0.2)
+
+
+async def _collection(writer: KuzzleClient, readers: list[KuzzleClient]) -> str:
+    """A collection created on the writer's node, once every reader's node has it."""
+    index = uniq("cluster")
+    await writer.ok("collection", "create", index=index, collection="c")
+    for reader in readers:
+        assert_ok(await _eventually_ok(reader, {"controller": "collection", "action": "exists", "index": index,
+                                                "collection": "c"}))
+        deadline = time.monotonic() + 10
+        while not await reader.ok("collection", "exists", index=index, collection="c"):
+            assert time.monotonic() < deadline, "the collection never reached the other node"
+            await asyncio.sleep(0.1)
+    return index
+
+
+async def _version_reached(client: KuzzleClient, index: str, id: str, version: int) -> None:
+    deadline = time.monotonic() + 10
+    while (await client.ok("document", "get", index=index, collection="c", _id=id))["_version"] != version:
+        assert time.monotonic() < deadline, f"{client.name} never saw version {version} of {id}"
+        await asyncio.sleep(0.05)
+
+
+async def test_notifications_cross_nodes_with_scope_and_silent(nodes) -> None:
+    a, b, c = nodes
+    async with KuzzleClient(a.url, name="writer-a") as writer, KuzzleClient(b.url, name="sub-b") as sub, \
+            KuzzleClient(c.url, name="writer-c") as other:
+        index = await _collection(writer, [sub, other])
+        channel = (await sub.subscribe(index, "c", OPEN))["channel"]
+        doc = dict(controller="document", index=index, collection="c", _id="d1")
+        created = assert_ok(await writer.request({**doc, "action": "create", "body": {"status": "open"},
+                                                  "requestId": "cross-1", "volatile": {"tag": "v"}}))
+        [n1] = await sub.wait_notifications(channel, 1)
+        assert (n1["action"], n1["scope"], n1["requestId"]) == ("create", "in", "cross-1")
+        assert n1["volatile"] == {"tag": "v"}
+        assert n1["result"]["_source"] == created["_source"] and n1["result"]["_version"] == 1
+        # Silent: stored everywhere, nobody notified.
+        assert_ok(await writer.request({**doc, "action": "update", "body": {"n": 1}, "silent": True}))
+        # A write from the third node, then one that takes the document out of the filter.
+        assert_ok(await other.request({**doc, "action": "update", "body": {"n": 2}}))
+        # Node A's replica follows the stream asynchronously: its next write must be based on version 3
+        # (a write based on an older replica is refused, see the next test).
+        await _version_reached(writer, index, "d1", 3)
+        assert_ok(await writer.request({**doc, "action": "update", "body": {"status": "closed"}}))
+        _, n2, n3 = await sub.wait_notifications(channel, 3)
+        assert (n2["action"], n2["scope"], n2["result"]["_version"]) == ("update", "in", 3)
+        assert n2["result"]["_updatedFields"] == ["n"]
+        assert (n3["action"], n3["scope"], n3["result"]["_version"]) == ("update", "out", 4)
+        await sub.sync()
+        assert len(sub.notifications(channel)) == 3
+        for client in (writer, sub, other):
+            await _version_reached(client, index, "d1", 4)
+
+
+async def test_a_stale_write_from_another_node_is_refused_not_lost(nodes) -> None:
+    a, b, _ = nodes
+    async with KuzzleClient(a.url, name="a") as on_a, KuzzleClient(b.url, name="b") as on_b:
+        index = await _collection(on_a, [on_b])
+        doc = dict(controller="document", index=index, collection="c", _id="race")
+        frames = [{**doc, "action": "upsert", "body": {"changes": {"n": i}}} for i in range(40)]
+        results = await asyncio.gather(on_a.pipeline(frames[:20]), on_b.pipeline(frames[20:]))
+        accepted = [r for batch in results for r in batch if r.get("status") == 200]
+        refused = [r for batch in results for r in batch if r.get("status") != 200]
+        for response in refused:
+            assert response["error"]["id"] == "services.storage.unexpected_error", response
+        await asyncio.sleep(0.5)
+        final = await on_a.ok("document", "get", index=index, collection="c", _id="race")
+        assert final["_version"] == len(accepted)
+
+
+async def test_writes_fail_clearly_while_redis_is_down_and_resume(nodes, redis: RedisServer) -> None:
+    a, b, _ = nodes
+    async with KuzzleClient(a.url, name="a") as writer, KuzzleClient(b.url, name="b") as sub:
+        index = await _collection(writer, [sub])
+        channel = (await sub.subscribe(index, "c", {}))["channel"]
+        redis.kill()
+        try:
+            started = time.monotonic()
+            response = await writer.request({"controller": "document", "action": "create", "index": index,
+                                             "collection": "c", "_id": "while-down", "body": {}})
+            assert time.monotonic() - started < 10
+            assert_error(response, "core.fatal.service_unavailable")
+            # The refused write is not in the replica either.
+            gone = await writer.request({"controller": "document", "action": "get", "index": index,
+                                         "collection": "c", "_id": "while-down"})
+            assert gone["status"] == 404
+        finally:
+            redis.start()
+        resumed = await _eventually_ok(writer, {"controller": "document", "action": "create", "index": index,
+                                                "collection": "c", "_id": "after", "body": {"back": True}})
+        assert_ok(resumed)
+        [n] = await sub.wait_notifications(channel, 1, timeout=15)
+        assert n["result"]["_id"] == "after"
