@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
     ],
     targets: [
         // libwebsockets, imported through a shim header.
@@ -40,11 +41,20 @@ let package = Package(
         .target(name: "Koncorde", dependencies: ["HeraldWire"]),
         // In-memory indexes, collections and versioned documents.
         .target(name: "HeraldStore", dependencies: ["HeraldWire"]),
+        // Users, profiles, roles, rights evaluation, JWT and password hashing; no I/O.
+        .target(
+            name: "HeraldSecurity",
+            dependencies: [
+                "HeraldWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // Controllers, rooms and notifier; knows nothing of sockets.
         .target(
             name: "HeraldCore",
             dependencies: [
-                "HeraldWire", "Koncorde", "HeraldStore",
+                "HeraldWire", "Koncorde", "HeraldStore", "HeraldSecurity",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -92,7 +102,8 @@ let package = Package(
             name: "HeraldOperationsTests",
             dependencies: ["HeraldOperations", "HeraldWire", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldWire", "Koncorde", "HeraldStore"]),
+        .testTarget(name: "HeraldSecurityTests", dependencies: ["HeraldSecurity", "HeraldWire"]),
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldWire", "Koncorde", "HeraldStore", "HeraldSecurity"]),
     ]
 )
 

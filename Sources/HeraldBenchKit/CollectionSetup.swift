@@ -8,12 +8,19 @@ final class CollectionSetup: ConnectionPoolDelegate {
 
     private let index: String
     private let collection: String
+    private let jwt: String?
     private var step = Step.connecting
     private var failure: String?
 
-    init(index: String, collection: String) {
+    init(index: String, collection: String, jwt: String? = nil) {
         self.index = index
         self.collection = collection
+        self.jwt = jwt
+    }
+
+    /// The request's fields, with the token when there is one.
+    private func fields(_ fields: KeyValuePairs<String, String>) -> [(String, String)] {
+        (jwt.map { [("jwt", KuzzleRequestWriter.quoted($0))] } ?? []) + fields.map { ($0.key, $0.value) }
     }
 
     /// Runs the setup against `url`, failing after `timeoutSeconds`.
@@ -32,7 +39,7 @@ final class CollectionSetup: ConnectionPoolDelegate {
     func connectionDidOpen(_ id: Int, pool: ConnectionPool) {
         step = .creatingIndex
         pool.sendText(id, KuzzleRequestWriter.request(
-            ["controller": "\"index\"", "action": "\"create\"", "index": KuzzleRequestWriter.quoted(index)],
+            fields(["controller": "\"index\"", "action": "\"create\"", "index": KuzzleRequestWriter.quoted(index)]),
             requestID: "setup-index"))
     }
 
@@ -48,8 +55,8 @@ final class CollectionSetup: ConnectionPoolDelegate {
             }
             step = .creatingCollection
             pool.sendText(id, KuzzleRequestWriter.request(
-                ["controller": "\"collection\"", "action": "\"create\"",
-                 "index": KuzzleRequestWriter.quoted(index), "collection": KuzzleRequestWriter.quoted(collection)],
+                fields(["controller": "\"collection\"", "action": "\"create\"",
+                        "index": KuzzleRequestWriter.quoted(index), "collection": KuzzleRequestWriter.quoted(collection)]),
                 requestID: "setup-collection"))
         case .creatingCollection:
             guard status == 200 else {

@@ -6,10 +6,11 @@ struct KuzzleRequestWriter {
     private let upsertPrefix: [UInt8]
     private let changesPrefix: [UInt8]
 
-    /// A writer for documents of `collection` in `index`.
-    init(index: String, collection: String) {
+    /// A writer for documents of `collection` in `index`; with `jwt`, every request carries it.
+    init(index: String, collection: String, jwt: String? = nil) {
+        let token = jwt.map { "\"jwt\":\(Self.quoted($0))," } ?? ""
         upsertPrefix = Array(
-            "{\"controller\":\"document\",\"action\":\"upsert\",\"index\":\(Self.quoted(index)),\"collection\":\(Self.quoted(collection)),\"_id\":\"".utf8)
+            "{\(token)\"controller\":\"document\",\"action\":\"upsert\",\"index\":\(Self.quoted(index)),\"collection\":\(Self.quoted(collection)),\"_id\":\"".utf8)
         changesPrefix = Array("\",\"body\":{\"changes\":{".utf8)
     }
 
@@ -32,6 +33,11 @@ struct KuzzleRequestWriter {
 
     /// A request frame built from `fields` (already encoded JSON values) plus `requestId`; for setup calls.
     static func request(_ fields: KeyValuePairs<String, String>, requestID: String) -> [UInt8] {
+        request(fields.map { ($0.key, $0.value) }, requestID: requestID)
+    }
+
+    /// The same, from a list of fields.
+    static func request(_ fields: [(String, String)], requestID: String) -> [UInt8] {
         var text = "{"
         for (key, value) in fields { text += "\(quoted(key)):\(value)," }
         text += "\"requestId\":\(quoted(requestID))}"

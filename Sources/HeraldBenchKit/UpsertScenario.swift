@@ -15,6 +15,8 @@ public final class UpsertScenario: ConnectionPoolDelegate {
         public var hotIDs: Int
         public var payloadBytes: Int
         public var rampConcurrency: Int
+        /// A token every request carries (`auth:login` of the user the run acts as); `nil`: anonymous.
+        public var jwt: String?
 
         public init(
             url: WebSocketURL, index: String, collection: String, durationSeconds: Double, connections: Int,
@@ -53,7 +55,8 @@ public final class UpsertScenario: ConnectionPoolDelegate {
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
-        writer = KuzzleRequestWriter(index: configuration.index, collection: configuration.collection)
+        writer = KuzzleRequestWriter(index: configuration.index, collection: configuration.collection,
+                                     jwt: configuration.jwt)
         padding = Array(",\"pad\":\"\(String(repeating: "x", count: configuration.payloadBytes))\"".utf8)
         ramp = ConnectionRamp(target: configuration.connections, concurrency: configuration.rampConcurrency)
         sendTimes = Array(repeating: 0, count: configuration.connections * configuration.window)
@@ -63,7 +66,8 @@ public final class UpsertScenario: ConnectionPoolDelegate {
 
     /// Sets up the collection, opens the connections, runs for the configured duration and reports.
     public func run() throws(BenchError) -> BenchReport {
-        try CollectionSetup(index: configuration.index, collection: configuration.collection).run(url: configuration.url)
+        try CollectionSetup(index: configuration.index, collection: configuration.collection, jwt: configuration.jwt)
+            .run(url: configuration.url)
         let pool = try ConnectionPool(url: configuration.url)
         while !ramp.isComplete {
             try ramp.fill(pool) { _ in }

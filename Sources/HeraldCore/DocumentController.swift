@@ -16,9 +16,6 @@ final class DocumentController: Controller {
     private let bulk: BulkDocumentActions
     private let queries: QueryDocumentActions
 
-    /// The user every write is attributed to (Herald serves the anonymous user).
-    static let anonymousUser = "-1"
-
     init(store: DocumentStore, koncorde: Koncorde, limits: StorageLimits) {
         self.store = store
         bulk = BulkDocumentActions(store: store, limits: limits)
@@ -41,7 +38,7 @@ final class DocumentController: Controller {
 
     /// The author and time of a request's writes.
     static func context(_ request: KuzzleRequest) -> WriteContext {
-        WriteContext(user: anonymousUser, timestamp: request.timestamp)
+        WriteContext(user: request.userID, timestamp: request.timestamp)
     }
 
     // MARK: - Actions

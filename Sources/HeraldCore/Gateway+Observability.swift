@@ -30,7 +30,7 @@ extension Gateway {
 
     /// Stored documents per index, indexes in name order.
     public var documentsPerIndex: [(index: String, documents: Int)] {
-        store.listIndexes().sorted().map { index in
+        store.listIndexes().filter { $0 != SecurityStore.internalIndex }.sorted().map { index in
             let collections = (try? store.listCollections(index: index)) ?? []
             let total = collections.reduce(0) { $0 + store.documentCount(index: index, collection: $1) }
             return (index, total)

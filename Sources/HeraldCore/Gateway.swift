@@ -1,3 +1,4 @@
+import HeraldSecurity
 public import HeraldStore
 public import HeraldWire
 import Koncorde
@@ -28,6 +29,8 @@ public final class Gateway {
     private var connections: Set<ConnectionID> = []
     private var rateLimiter: RequestRateLimiter
     private let parser: JSONParser
+    /// Users, profiles, roles and tokens; every request passes its check before it runs.
+    let security: SecurityGate
 
     /// The heartbeat frames of the browser SDK.
     private static let ping: [UInt8] = Array(#"{"p":1}"#.utf8)
@@ -51,9 +54,15 @@ public final class Gateway {
                           maxRoomsPerConnection: configuration.maxSubscriptionsPerConnection))
         notifier = Notifier(registry: registry, outbox: outbox, nodeID: configuration.nodeID, metrics: metrics)
         encoder = ResponseEncoder(nodeID: configuration.nodeID)
+        let securityStore = SecurityStore(
+            documents: store, hasher: PasswordHasher(iterations: configuration.security.passwordIterations))
+        security = SecurityGate(store: securityStore, settings: configuration.security)
         let all: [any Controller] = [
-            AuthController(),
-            ServerController(clock: clock, nodeID: configuration.nodeID) { [unowned self] in serverFigures },
+            AuthController(gate: security, clock: clock),
+            SecurityController(gate: security),
+            ServerController(clock: clock, nodeID: configuration.nodeID, adminExists: { securityStore.adminExists }) {
+                [unowned self] in serverFigures
+            },
             IndexController(store: store),
             CollectionController(store: store, registry: registry),
             DocumentController(store: store, koncorde: registry.koncorde, limits: configuration.storageLimits),
@@ -86,6 +95,7 @@ public final class Gateway {
     public func connectionClosed(_ connection: ConnectionID) {
         connections.remove(connection)
         rateLimiter.remove(connection)
+        security.connectionClosed(connection)
         let now = clock.nowMilliseconds()
         let departures = registry.disconnect(connection).map { Effect.user($0.departure(timestamp: now)) }
         guard !departures.isEmpty else { return }
@@ -135,14 +145,14 @@ public final class Gateway {
         case .int(let number)?: requestId = String(number)
         default: requestId = requestIDs.next()
         }
-        let request = KuzzleRequest(
+        var request = KuzzleRequest(
             frame: frame, requestId: requestId, controller: frame["controller"]?.stringValue ?? "",
             action: frame["action"]?.stringValue ?? "", timestamp: clock.nowMilliseconds(), connection: connection,
             protocolName: protocolName)
         var effects: [Effect] = []
         let outcome: Result<ActionResult, KuzzleError>
         do {
-            outcome = .success(try dispatch(request, &effects))
+            outcome = .success(try dispatch(&request, &effects))
         } catch {
             outcome = .failure(error)
         }
@@ -150,16 +160,83 @@ public final class Gateway {
                                startedAt: startedAt))
     }
 
-    private func dispatch(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
+    /// Checks the request's token and rights (setting the user it runs as), then runs its action.
+    private func dispatch(_ request: inout KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError)
+        -> ActionResult
+    {
         _ = try request.string("controller")
         _ = try request.string("action")
+        let (index, collection) = target(of: request)
+        if index == SecurityStore.internalIndex { throw .unknownIndex(SecurityStore.internalIndex) }
+        request.userID = try security.authorize(request, index: index, collection: collection,
+                                                nowMilliseconds: request.timestamp)
         guard let controller = actions[request.controller] else {
             throw .controllerNotFound(request.controller)
         }
         guard let action = controller[request.action] else {
             throw .actionNotFound(controller: request.controller, action: request.action)
         }
-        return try action(request, &effects)
+        let result = try action(request, &effects)
+        if request.controller == "realtime", request.action == "subscribe" || request.action == "join",
+           let jwt = request.jwt, case .value(.object(let answer)) = result, case .string(let roomId)? = answer["roomId"]
+        {
+            security.subscribed(jwt, connection: request.connection, roomId: roomId)
+        }
+        return result
+    }
+
+    /// The index and collection a request acts on, for the rights check: its arguments, or for
+    /// `realtime:join` those of the room it joins.
+    private func target(of request: KuzzleRequest) -> (String?, String?) {
+        if request.controller == "realtime", request.action == "join",
+           case .object(let body)? = request.frame["body"], case .string(let roomId)? = body["roomId"],
+           let room = registry.room(roomId)
+        {
+            return (room.index, room.collection)
+        }
+        return (request.frame["index"]?.stringValue, request.frame["collection"]?.stringValue)
+    }
+
+    /// Rebuilds users, profiles, roles and credentials from the store's internal index: call it
+    /// after documents were loaded into ``store`` from elsewhere (a journal replay at start).
+    public func reloadSecurity() {
+        security.store.load()
+    }
+
+    /// Called by the transport once a second: connections whose token expired get Kuzzle's
+    /// `TokenExpired` server notification and lose the subscriptions made with it; with the
+    /// opt-in warning, connections whose token expires soon get `TokenExpiresSoon` first.
+    public func secondElapsed() {
+        let now = clock.nowMilliseconds()
+        for (connections, expiresAt) in security.expiringSoon(nowMilliseconds: now) {
+            let frame = Self.serverNotification(type: "TokenExpiresSoon", message: "Authentication Token Expires Soon",
+                                                extra: ["expiresAt": .int(expiresAt)])
+            for connection in connections { outbox.send(frame, to: connection) }
+        }
+        var departures: [Effect] = []
+        for (jwt, connections) in security.expire(nowMilliseconds: now) {
+            for (connection, roomId) in security.takeSubscriptions(of: jwt) {
+                if let left = registry.unsubscribe(connection, roomId: roomId) {
+                    departures.append(.user(left.departure(timestamp: now)))
+                }
+            }
+            let frame = Self.serverNotification(type: "TokenExpired", message: "Authentication Token Expired")
+            for connection in connections { outbox.send(frame, to: connection) }
+        }
+        if !departures.isEmpty {
+            pipeline.submit(Commit(request: nil, outcome: .success(.none), effects: departures, reply: .none,
+                                   startedAt: 0))
+        }
+    }
+
+    /// Kuzzle's server notification frame.
+    static func serverNotification(type: String, message: String, extra: JSONObject = JSONObject()) -> [UInt8] {
+        var frame: JSONObject = [
+            "status": 200, "info": "This is an automated server notification", "message": .string(message),
+            "type": .string(type), "room": "kuzzle:notification:server",
+        ]
+        for (key, value) in extra { frame[key] = value }
+        return JSONWriter.encode(.object(frame))
     }
 
     /// Sends a released commit out: its notifications first, then its answer. The only place
@@ -192,7 +269,7 @@ public final class Gateway {
 
     /// Live figures for `server:info` and `server:metrics`.
     var serverFigures: ServerFigures {
-        ServerFigures(connections: connections.count, realtime: realtimeFigures, indexes: store.listIndexes().count,
+        ServerFigures(connections: connections.count, realtime: realtimeFigures, indexes: store.listIndexes().count - 1,
                       actions: metrics.knownActions)
     }
 }

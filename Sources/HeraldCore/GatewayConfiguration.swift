@@ -16,6 +16,8 @@ public struct GatewayConfiguration: Sendable {
     public var maxSubscriptionsPerConnection = 0
     /// Deepest nesting of objects and arrays accepted in a request.
     public var maxJSONDepth = JSONParser.defaultMaximumDepth
+    /// Token signing, lifetimes, login limits and password cost.
+    public var security = SecuritySettings(jwtSecret: SecuritySettings.randomSecret())
 
     public init(
         nodeID: String = GatewayConfiguration.randomNodeID(), maxFilterConditions: Int = 100,

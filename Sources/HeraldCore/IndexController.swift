@@ -20,7 +20,10 @@ final class IndexController: Controller {
                 return .none
             },
             "exists": { request, _ throws(KuzzleError) in .value(.bool(self.store.indexExists(try request.index()))) },
-            "list": { _, _ in .value(["indexes": .array(self.store.listIndexes().map { .string($0) })]) },
+            "list": { _, _ in
+                let visible = self.store.listIndexes().filter { $0 != SecurityStore.internalIndex }
+                return .value(["indexes": .array(visible.map { .string($0) })])
+            },
             "delete": { request, effects throws(KuzzleError) in
                 let index = try request.index()
                 try self.store.deleteIndex(index)
@@ -35,7 +38,7 @@ final class IndexController: Controller {
     private func mDelete(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let names = try BulkDocumentActions.bodyArray(request, "indexes")
         var deleted: [JSONValue] = []
-        for case .string(let index) in names where store.indexExists(index) {
+        for case .string(let index) in names where index != SecurityStore.internalIndex && store.indexExists(index) {
             try store.deleteIndex(index)
             effects.append(.indexDeleted(index: index))
             deleted.append(.string(index))

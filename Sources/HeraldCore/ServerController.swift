@@ -8,9 +8,12 @@ final class ServerController: Controller {
     private let nodeID: String
     private let startedAt: Int
     private let figures: () -> ServerFigures
+    private let adminExists: () -> Bool
 
-    init(clock: any EpochClock, nodeID: String, figures: @escaping () -> ServerFigures) {
+    init(clock: any EpochClock, nodeID: String, adminExists: @escaping () -> Bool,
+         figures: @escaping () -> ServerFigures) {
         self.clock = clock
+        self.adminExists = adminExists
         self.nodeID = nodeID
         self.startedAt = clock.nowMilliseconds()
         self.figures = figures
@@ -20,6 +23,7 @@ final class ServerController: Controller {
         [
             "now": { _, _ in .value(["now": .int(self.clock.nowMilliseconds())]) },
             "metrics": { _, _ in .value(.object(self.metrics())) },
+            "adminExists": { _, _ in .value(["exists": .bool(self.adminExists())]) },
             "info": { _, _ in .value(["serverInfo": ["kuzzle": .object(self.info()), "services": [:]]]) },
         ]
     }

@@ -29,6 +29,11 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var tlsCert: String?
     public var tlsKey: String?
     public var shutdownTimeout = 5
+    public var jwtSecret: String?
+    public var tokenTtl = 3600
+    public var maxTokenTtl = 0
+    public var loginAttemptsPerMinute = 10
+    public var tokenExpiryWarning = 0
 
     public init() {}
 
@@ -51,7 +56,7 @@ public struct HeraldConfiguration: Equatable, Sendable {
             .init("logLevel", \.logLevel, "trace, debug, info, notice, warning, error or critical."),
             .init("logFormat", \.logFormat, "text, or json for one JSON object per line."),
             .init("staticDir", \.staticDir, "Serve this folder over HTTP instead of the built-in test page."),
-        ] + hardeningSettings
+        ] + hardeningSettings + securitySettings
     }
 
     /// The configuration as a JSON object, every setting in order (what `--print-config` prints).

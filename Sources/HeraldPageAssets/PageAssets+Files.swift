@@ -20,6 +20,9 @@ extension PageAssets {
 \n\
   const $ = (id) => document.getElementById(id);\n\
 \n\
+  /** The logged-in user's token, sent as `jwt` with every request; null while anonymous. */\n\
+  const session = { jwt: null, kuid: null };\n\
+\n\
   /** Builds an element: el('span', {className, text, dataset, title}, ...children). */\n\
   function el(tag, props = {}, ...children) {\n\
     const node = document.createElement(tag);\n\
@@ -222,6 +225,7 @@ extension PageAssets {
       if (!this.isOpen) return Promise.reject(new Error('not connected'));\n\
       const requestId = frame.requestId || this.requestId();\n\
       const full = { ...frame, requestId, volatile: { page: 'herald-test-page', session: this.sessionTag } };\n\
+      if (session.jwt && full.jwt === undefined) full.jwt = session.jwt;\n\
       return new Promise((resolve, reject) => {\n\
         const timer = setTimeout(() => {\n\
           this.pending.delete(requestId);\n\
@@ -604,8 +608,62 @@ extension PageAssets {
   // ---------------------------------------------------------------------------------------------\n\
   // Wiring\n\
 \n\
+  // ---------------------------------------------------------------------------------------------\n\
+  // Login\n\
+\n\
+  function showSession(state, label, message = '') {\n\
+    const node = $('login-state');\n\
+    node.dataset.state = state;\n\
+    node.textContent = label;\n\
+    $('logout-button').hidden = session.jwt === null;\n\
+    $('login-button').hidden = session.jwt !== null;\n\
+    $('login-message').textContent = message;\n\
+  }\n\
+\n\
+  $('login-form').addEventListener('submit', async (event) => {\n\
+    event.preventDefault();\n\
+    try {\n\
+      const response = await connection.request({\n\
+        controller: 'auth', action: 'login', strategy: 'local',\n\
+        body: { username: $('login-username').value, password: $('login-password').value },\n\
+      });\n\
+      if (response.error) {\n\
+        showSession(session.jwt ? 'user' : 'anonymous', session.kuid || 'anonymous', response.error.message);\n\
+        return;\n\
+      }\n\
+      session.jwt = response.result.jwt;\n\
+      session.kuid = response.result._id;\n\
+      $('login-password').value = '';\n\
+      showSession('user', session.kuid);\n\
+      await refreshCollections();\n\
+    } catch (error) {\n\
+      showSession('anonymous', 'anonymous', error.message);\n\
+    }\n\
+  });\n\
+\n\
+  $('logout-button').addEventListener('click', async () => {\n\
+    try {\n\
+      await connection.request({ controller: 'auth', action: 'logout' });\n\
+    } catch {\n\
+      // Logged out locally either way.\n\
+    }\n\
+    session.jwt = null;\n\
+    session.kuid = null;\n\
+    showSession('anonymous', 'anonymous');\n\
+  });\n\
+\n\
   connection.onframe = (frame, text) => {\n\
     server.noteNode(frame);\n\
+    if (frame.type === 'TokenExpired') {\n\
+      session.jwt = null;\n\
+      session.kuid = null;\n\
+      showSession('expired', 'anonymous', 'Session expired: log in again.');\n\
+      return;\n\
+    }\n\
+    if (frame.type === 'TokenExpiresSoon') {\n\
+      $('login-message').textContent = 'Session expires soon.';\n\
+      return;\n\
+    }\n\
     const subscription = typeof frame.room === 'string' ? subscriptions.get(frame.room) : undefined;\n\
     if (subscription && (frame.type === 'document' || frame.type === 'user')) {\n\
       showNotification(frame, text, subscription);\n\
@@ -664,7 +722,18 @@ extension PageAssets {
         <dt>Node</dt>\n\
         <dd id=\"server-node\" data-testid=\"server-node\">–</dd>\n\
       </div>\n\
+      <div>\n\
+        <dt>User</dt>\n\
+        <dd id=\"login-state\" data-testid=\"login-state\" data-state=\"anonymous\">anonymous</dd>\n\
+      </div>\n\
     </dl>\n\
+    <form id=\"login-form\" data-testid=\"login-form\" class=\"login\" autocomplete=\"on\">\n\
+      <input id=\"login-username\" data-testid=\"login-username\" name=\"username\" placeholder=\"username\" autocomplete=\"username\" spellcheck=\"false\">\n\
+      <input id=\"login-password\" data-testid=\"login-password\" name=\"password\" type=\"password\" placeholder=\"password\" autocomplete=\"current-password\">\n\
+      <button type=\"submit\" id=\"login-button\" data-testid=\"login-button\">Log in</button>\n\
+      <button type=\"button\" id=\"logout-button\" data-testid=\"logout-button\" hidden>Log out</button>\n\
+      <span id=\"login-message\" data-testid=\"login-message\" class=\"message\" role=\"status\"></span>\n\
+    </form>\n\
   </header>\n\
 \n\
   <main class=\"grid\">\n\
@@ -820,6 +889,9 @@ code, pre, textarea, input, select { font-family: var(--mono); font-size: 13px; 
 .status div { display: flex; flex-direction: column; }\n\
 .status dt { font-size: 11px; text-transform: uppercase; letter-spacing: 0.06em; color: #9fb3cc; }\n\
 .status dd { margin: 0; font-family: var(--mono); font-size: 13px; }\n\
+.login { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }\n\
+.login input { width: 9em; }\n\
+.login .message { font-size: 12px; }\n\
 \n\
 .badge {\n\
   display: inline-block;\n\

@@ -1,6 +1,6 @@
 /// Makes document ids shaped like Elasticsearch's generated ones: 20 characters from the
 /// URL-safe base64 alphabet (`A–Z a–z 0–9 - _`), here fully random (120 bits).
-struct DocumentIdGenerator {
+public struct DocumentIdGenerator: Sendable {
     /// Length of a generated id.
     static let length = 20
 
@@ -8,8 +8,10 @@ struct DocumentIdGenerator {
 
     private var random = SystemRandomNumberGenerator()
 
+    public init() {}
+
     /// A new random id.
-    mutating func next() -> String {
+    public mutating func next() -> String {
         // Each 64-bit draw yields ten 6-bit characters.
         let draws = (random.next() as UInt64, random.next() as UInt64)
         return String(unsafeUninitializedCapacity: Self.length) { buffer in

@@ -474,6 +474,7 @@ func heraldIdleSweep(_ loop: OpaquePointer?, _ timer: UnsafeMutablePointer<ev_ti
     let server = Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue()
     server.sweepIdleConnections()
     server.dropOverdueClosers()
+    server.delegate?.secondElapsed()
 }
 
 /// The libev prepare callback: flushes the writes queued during the loop iteration.

@@ -27,4 +27,10 @@ public protocol WebSocketServerDelegate: AnyObject {
     func connectionClosed(_ connection: ConnectionNumber)
     /// A plain HTTP GET/HEAD on `path` (query string excluded).
     func httpRequest(path: String) -> HTTPResponse
+    /// About one second passed (timers of the application: token expiry).
+    func secondElapsed()
+}
+
+extension WebSocketServerDelegate {
+    public func secondElapsed() {}
 }

@@ -42,12 +42,6 @@ extension KuzzleError {
         KuzzleError(id: "services.storage.unexpected_bad_request", code: 16_842_785, status: 400,
                     message: reason, props: [reason])
     }
-
-    /// `api.assert.unexpected_argument`.
-    public static func unexpectedArgument(_ name: String, accepted: String) -> KuzzleError {
-        KuzzleError(id: "api.assert.unexpected_argument", code: 33_619_975, status: 400,
-                    message: "Unexpected argument \"\(name)\" (accepted arguments: \(accepted))", props: [name, accepted])
-    }
 }
 
 extension KuzzleError {

@@ -158,18 +158,243 @@ extension KuzzleError {
         message: "Unable to subscribe: maximum number of unique rooms reached.")
 }
 
-// MARK: - security
+// MARK: - security (Kuzzle's whole 0x07 domain)
 
 extension KuzzleError {
+    // security.rights
+
+    /// An anonymous user may not run the action: log in first.
     public static func unauthorized(controller: String, action: String) -> KuzzleError {
         KuzzleError(id: "security.rights.unauthorized", code: 117_637_121, status: 401,
-                    message: "Unauthorized action [\(controller)/\(action)] for anonymous user.",
+                    message: "Unauthorized: authentication required to execute the action \"\(controller):\(action)\".",
                     props: [controller, action])
     }
+
+    /// An authenticated user lacks the right to run the action.
+    public static func forbidden(controller: String, action: String, user: String) -> KuzzleError {
+        KuzzleError(id: "security.rights.forbidden", code: 117_637_122, status: 403,
+                    message: "Insufficient permissions to execute the action \"\(controller):\(action)\" (User \"\(user)\").",
+                    props: [controller, action, user])
+    }
+
+    // security.token
 
     public static let invalidToken = KuzzleError(
         id: "security.token.invalid", code: 117_506_049, status: 401, message: "Invalid token.")
 
+    public static let unknownTokenUser = KuzzleError(
+        id: "security.token.unknown_user", code: 117_506_050, status: 500,
+        message: "Unknown User : cannot generate token")
+
+    public static let unknownTokenConnection = KuzzleError(
+        id: "security.token.unknown_connection", code: 117_506_051, status: 500,
+        message: "Unknown connection : cannot generate token")
+
+    public static let tokenTTLExceeded = KuzzleError(
+        id: "security.token.ttl_exceeded", code: 117_506_052, status: 400,
+        message: "expiresIn value exceeds maximum allowed value")
+
+    public static func tokenGenerationFailed(_ detail: String) -> KuzzleError {
+        KuzzleError(id: "security.token.generation_failed", code: 117_506_053, status: 500,
+                    message: "Error while generating token: \(detail)", props: [detail])
+    }
+
     public static let expiredToken = KuzzleError(
         id: "security.token.expired", code: 117_506_054, status: 401, message: "Token expired")
+
+    public static func tokenVerificationError(_ detail: String) -> KuzzleError {
+        KuzzleError(id: "security.token.verification_error", code: 117_506_055, status: 500,
+                    message: "Error verifying token: \(detail)", props: [detail])
+    }
+
+    public static let tokenRefreshForbidden = KuzzleError(
+        id: "security.token.refresh_forbidden", code: 117_506_056, status: 401,
+        message: "Token cannot be refreshed.")
+
+    // security.credentials
+
+    public static func unknownStrategy(_ strategy: String) -> KuzzleError {
+        KuzzleError(id: "security.credentials.unknown_strategy", code: 117_571_585, status: 400,
+                    message: "Unknown authentication strategy \"\(strategy)\"", props: [strategy])
+    }
+
+    public static func credentialsDatabaseInconsistency(_ user: String) -> KuzzleError {
+        KuzzleError(id: "security.credentials.database_inconsistency", code: 117_571_586, status: 500,
+                    message: "Internal database inconsistency detected: existing credentials found on non-existing user \(user).",
+                    props: [user])
+    }
+
+    public static func credentialsRejected(_ reason: String) -> KuzzleError {
+        KuzzleError(id: "security.credentials.rejected", code: 117_571_587, status: 400,
+                    message: "Credentials rejected: \(reason)", props: [reason])
+    }
+
+    // security.user
+
+    public static func userAlreadyExists(_ user: String) -> KuzzleError {
+        KuzzleError(id: "security.user.already_exists", code: 117_702_657, status: 412,
+                    message: "User \(user) already exists.", props: [user])
+    }
+
+    public static func userNotFound(_ user: String) -> KuzzleError {
+        KuzzleError(id: "security.user.not_found", code: 117_702_658, status: 404,
+                    message: "User \"\(user)\" not found.", props: [user])
+    }
+
+    public static let anonymousProfileRequired = KuzzleError(
+        id: "security.user.anonymous_profile_required", code: 117_702_659, status: 400,
+        message: "The anonymous user must be assigned to the anonymous profile")
+
+    public static func userCannotHydrate(_ user: String) -> KuzzleError {
+        KuzzleError(id: "security.user.cannot_hydrate", code: 117_702_660, status: 500,
+                    message: "Unable to hydrate the user \"\(user)\": missing profile(s) in the database",
+                    props: [user])
+    }
+
+    public static func userUninitialized(_ user: String) -> KuzzleError {
+        KuzzleError(id: "security.user.uninitialized", code: 117_702_661, status: 500,
+                    message: "Cannot get profiles for uninitialized user \"\(user)\"", props: [user])
+    }
+
+    public static let userPreventOverwrite = KuzzleError(
+        id: "security.user.prevent_overwrite", code: 117_702_662, status: 400,
+        message: "Cannot overwrite existing users.")
+
+    public static func userNoProfile(_ user: String) -> KuzzleError {
+        KuzzleError(id: "security.user.no_profile", code: 117_702_663, status: 500,
+                    message: "Cannot load user \"\(user)\": there is no security profiles associated to it",
+                    props: [user])
+    }
+
+    // security.role
+
+    public static func roleNotFound(_ role: String) -> KuzzleError {
+        KuzzleError(id: "security.role.not_found", code: 117_768_193, status: 404,
+                    message: "Role \"\(role)\" not found.", props: [role])
+    }
+
+    public static let roleLoginRequired = KuzzleError(
+        id: "security.role.login_required", code: 117_768_194, status: 400,
+        message: "Cannot remove the \"login\" action from the anonymous role.")
+
+    public static let roleCannotDelete = KuzzleError(
+        id: "security.role.cannot_delete", code: 117_768_195, status: 400,
+        message: "The following roles are protected and cannot be deleted: anonymous, default, admin")
+
+    public static func roleInUse(_ role: String) -> KuzzleError {
+        KuzzleError(id: "security.role.in_use", code: 117_768_196, status: 412,
+                    message: "The role \"\(role)\" is still used and cannot be deleted.", props: [role])
+    }
+
+    public static func roleUninitialized(_ role: String) -> KuzzleError {
+        KuzzleError(id: "security.role.uninitialized", code: 117_768_197, status: 500,
+                    message: "Cannot check permissions on the uninitialized role \"\(role)\"", props: [role])
+    }
+
+    public static func roleInvalidRights(_ role: String, path: String, detail: String) -> KuzzleError {
+        KuzzleError(id: "security.role.invalid_rights", code: 117_768_198, status: 400,
+                    message: "Invalid rights for role \"\(role)\" (path: \"\(path)\"): \(detail)",
+                    props: [role, path, detail])
+    }
+
+    public static func roleClosureExecFailed(_ first: String, _ second: String, detail: String) -> KuzzleError {
+        KuzzleError(id: "security.role.closure_exec_failed", code: 117_768_199, status: 400,
+                    message: "Invalid definition for [\(first), \(second)]: \(detail)", props: [first, second, detail])
+    }
+
+    public static func roleClosureMissingTest(_ role: String, _ path: String, detail: String) -> KuzzleError {
+        KuzzleError(id: "security.role.closure_missing_test", code: 117_768_200, status: 400,
+                    message: "Missing or malformed \"test\" attribute  for role \(role) (\(path)) : \(detail)",
+                    props: [role, path, detail])
+    }
+
+    public static func roleUnknownController(_ role: String, controller: String, hint: String) -> KuzzleError {
+        KuzzleError(id: "security.role.unknown_controller", code: 117_768_201, status: 400,
+                    message: "Trying to set role \(role) with a non-existing controller '\(controller)'. \(hint)",
+                    props: [role, controller, hint])
+    }
+
+    public static func roleUnknownAction(_ role: String, action: String, controller: String, hint: String)
+        -> KuzzleError
+    {
+        KuzzleError(id: "security.role.unknown_action", code: 117_768_202, status: 400,
+                    message: "Trying to set role \(role) with a non-existing action '\(action)' in controller '\(controller)'. \(hint)",
+                    props: [role, action, controller, hint])
+    }
+
+    // security.profile
+
+    public static func profileNotFound(_ profile: String) -> KuzzleError {
+        KuzzleError(id: "security.profile.not_found", code: 117_833_729, status: 404,
+                    message: "Profile \"\(profile)\" not found.", props: [profile])
+    }
+
+    public static let profileCannotDelete = KuzzleError(
+        id: "security.profile.cannot_delete", code: 117_833_730, status: 400,
+        message: "The following profiles are protected and cannot be deleted: anonymous, default, admin")
+
+    public static func profileInUse(_ profile: String) -> KuzzleError {
+        KuzzleError(id: "security.profile.in_use", code: 117_833_731, status: 412,
+                    message: "The profile \"\(profile)\" is still used and cannot be deleted.", props: [profile])
+    }
+
+    public static func profileCannotHydrate(_ profile: String) -> KuzzleError {
+        KuzzleError(id: "security.profile.cannot_hydrate", code: 117_833_732, status: 500,
+                    message: "Unable to hydrate the profile \"\(profile)\": missing role(s) in the database",
+                    props: [profile])
+    }
+
+    public static let profileMissingAnonymousRole = KuzzleError(
+        id: "security.profile.missing_anonymous_role", code: 117_833_733, status: 400,
+        message: "The anonymous profile must include the anonymous role")
+
+    public static func profileUninitialized(_ profile: String) -> KuzzleError {
+        KuzzleError(id: "security.profile.uninitialized", code: 117_833_734, status: 500,
+                    message: "Cannot get roles for uninitialized profile \"\(profile)\"", props: [profile])
+    }
+
+    // security.cookie
+
+    public static let invalidCookie = KuzzleError(
+        id: "security.cookie.invalid", code: 117_899_265, status: 401, message: "Invalid cookie.")
+
+    public static let cookieUnsupported = KuzzleError(
+        id: "security.cookie.unsupported", code: 117_899_266, status: 500,
+        message: "Cookie authentication not supported.")
+}
+
+// MARK: - api errors the security actions raise
+
+extension KuzzleError {
+    public static func emptyArgument(_ name: String) -> KuzzleError {
+        KuzzleError(id: "api.assert.empty_argument", code: 33_619_972, status: 400,
+                    message: "The argument \"\(name)\" is empty.", props: [name])
+    }
+
+    public static func unexpectedArgument(_ name: String, accepted: String) -> KuzzleError {
+        KuzzleError(id: "api.assert.unexpected_argument", code: 33_619_975, status: 400,
+                    message: "Unexpected argument \"\(name)\" (accepted arguments: \(accepted))",
+                    props: [name, accepted])
+    }
+
+    public static func forbiddenArgument(_ name: String) -> KuzzleError {
+        KuzzleError(id: "api.assert.forbidden_argument", code: 33_619_979, status: 400,
+                    message: "The argument \"\(name)\" is not allowed by this API action.", props: [name])
+    }
+
+    public static let adminExists = KuzzleError(
+        id: "api.process.admin_exists", code: 33_685_513, status: 412, message: "Admin user is already set.")
+
+    public static let tooManyLoginAttempts = KuzzleError(
+        id: "api.process.too_many_requests", code: 33_685_512, status: 429,
+        message: "Rejected: requests rate limit exceeded for this user.")
+
+    /// A strategy refused the credentials of a login (`reason` is the strategy's message).
+    public static func loginRefused(_ reason: String) -> KuzzleError {
+        KuzzleError(id: "plugin.strategy.missing_user", code: 67_305_492, status: 401,
+                    message: reason, props: [reason])
+    }
+
+    /// A local login with an unknown username or a wrong password (the local strategy's answer).
+    public static let wrongCredentials = loginRefused("wrong username or password")
 }

@@ -12,6 +12,8 @@ public struct KuzzleRequest: Sendable {
     public let timestamp: Int
     /// The connection it came from.
     public let connection: ConnectionID
+    /// The kuid of the user the request runs as; set by the gateway once the `jwt` is checked.
+    public var userID = "-1"
     /// The transport it came over, as notifications name it: `websocket` or `http`.
     public let protocolName: String
 
@@ -36,6 +38,12 @@ public struct KuzzleRequest: Sendable {
     public var controllerEcho: JSONValue { echo("controller") }
     /// `action` as echoed in responses (`null` when absent or not a string).
     public var actionEcho: JSONValue { echo("action") }
+    /// The token the request carries (`jwt`; HTTP fills it from `Authorization: Bearer`).
+    public var jwt: String? {
+        guard case .string(let token)? = frame["jwt"], !token.isEmpty else { return nil }
+        return token
+    }
+
     /// `index` as echoed in responses (`null` when absent).
     public var indexEcho: JSONValue { echo("index") }
     /// `collection` as echoed in responses (`null` when absent).

@@ -21,6 +21,9 @@ struct UpsertCommand: ParsableCommand {
     @Option(help: "Size of the padding string added to each document.")
     var payloadBytes = 64
 
+    @Option(help: "JWT every request carries (from auth:login); default: anonymous.")
+    var jwt: String?
+
     func validate() throws {
         guard connections > 0, window > 0 else { throw ValidationError("--connections and --window must be positive") }
         guard hotIds >= 0, payloadBytes >= 0 else { throw ValidationError("--hot-ids and --payload-bytes must be >= 0") }
@@ -28,10 +31,12 @@ struct UpsertCommand: ParsableCommand {
 
     func run() throws {
         common.raiseOpenFileLimit()
-        let scenario = UpsertScenario(.init(
+        var configuration = UpsertScenario.Configuration(
             url: try common.webSocketURL(), index: common.index, collection: common.collection,
             durationSeconds: common.duration, connections: connections, window: window, hotIDs: hotIds,
-            payloadBytes: payloadBytes, rampConcurrency: common.rampConcurrency))
+            payloadBytes: payloadBytes, rampConcurrency: common.rampConcurrency)
+        configuration.jwt = jwt
+        let scenario = UpsertScenario(configuration)
         try common.emit(try scenario.run())
     }
 }

@@ -27,5 +27,14 @@ extension HeraldConfiguration {
         configuration.maxRooms = maxRooms
         configuration.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection
         configuration.maxJSONDepth = maxJsonDepth
+        // Without --jwt-secret a server signs with a fresh random secret. Once the data directory
+        // setting lands (durability), use `JWTSecretFile.loadOrCreate(directory:)` here instead,
+        // so that tokens outlive a restart.
+        var security = SecuritySettings(jwtSecret: jwtSecret.map { Array($0.utf8) } ?? SecuritySettings.randomSecret())
+        security.defaultTokenTTL = tokenTtl * 1000
+        security.maxTokenTTL = maxTokenTtl > 0 ? maxTokenTtl * 1000 : nil
+        security.loginAttemptsPerMinute = loginAttemptsPerMinute
+        security.expiryWarningMilliseconds = tokenExpiryWarning * 1000
+        configuration.security = security
     }
 }

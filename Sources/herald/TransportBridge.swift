@@ -30,6 +30,10 @@ final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
         gateway.receive(message, from: ConnectionID(connection))
     }
 
+    func secondElapsed() {
+        gateway.secondElapsed()
+    }
+
     func connectionClosed(_ connection: ConnectionNumber) {
         gateway.connectionClosed(ConnectionID(connection))
     }

@@ -31,6 +31,7 @@ SCHEMA_IDS = {
     "error-frame": "urn:herald:schema:error-frame",
     "document-notification": "urn:herald:schema:document-notification",
     "user-notification": "urn:herald:schema:user-notification",
+    "server-notification": "urn:herald:schema:server-notification",
     "subscribe-result": "urn:herald:schema:subscribe-result",
 }
 
@@ -153,6 +154,8 @@ def frame_kind(frame: Any) -> str:
         return "document-notification"
     if frame.get("type") == "user":
         return "user-notification"
+    if frame.get("type") in ("TokenExpired", "TokenExpiresSoon"):
+        return "server-notification"
     if frame.get("room") is None:
         return "error-frame"
     return "response"

@@ -163,7 +163,7 @@ def test_catalogue_codes_follow_domain_and_subdomain() -> None:
         key = f"{domain}.{subdomain}"
         assert subdomains.setdefault(key, (spec.code >> 16) & 0xFF) == (spec.code >> 16) & 0xFF, spec.id
         assert spec.code & 0xFFFF > 0, spec.id
-    assert domains == {"api": 2, "network": 3, "services": 1, "core": 0, "security": 7}
+    assert domains == {"api": 2, "network": 3, "services": 1, "core": 0, "plugin": 4, "security": 7}
 
 
 CONTRACT_ROWS = {

@@ -13,6 +13,9 @@
 
   const $ = (id) => document.getElementById(id);
 
+  /** The logged-in user's token, sent as `jwt` with every request; null while anonymous. */
+  const session = { jwt: null, kuid: null };
+
   /** Builds an element: el('span', {className, text, dataset, title}, ...children). */
   function el(tag, props = {}, ...children) {
     const node = document.createElement(tag);
@@ -215,6 +218,7 @@
       if (!this.isOpen) return Promise.reject(new Error('not connected'));
       const requestId = frame.requestId || this.requestId();
       const full = { ...frame, requestId, volatile: { page: 'herald-test-page', session: this.sessionTag } };
+      if (session.jwt && full.jwt === undefined) full.jwt = session.jwt;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           this.pending.delete(requestId);
@@ -597,8 +601,62 @@
   // ---------------------------------------------------------------------------------------------
   // Wiring
 
+  // ---------------------------------------------------------------------------------------------
+  // Login
+
+  function showSession(state, label, message = '') {
+    const node = $('login-state');
+    node.dataset.state = state;
+    node.textContent = label;
+    $('logout-button').hidden = session.jwt === null;
+    $('login-button').hidden = session.jwt !== null;
+    $('login-message').textContent = message;
+  }
+
+  $('login-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      const response = await connection.request({
+        controller: 'auth', action: 'login', strategy: 'local',
+        body: { username: $('login-username').value, password: $('login-password').value },
+      });
+      if (response.error) {
+        showSession(session.jwt ? 'user' : 'anonymous', session.kuid || 'anonymous', response.error.message);
+        return;
+      }
+      session.jwt = response.result.jwt;
+      session.kuid = response.result._id;
+      $('login-password').value = '';
+      showSession('user', session.kuid);
+      await refreshCollections();
+    } catch (error) {
+      showSession('anonymous', 'anonymous', error.message);
+    }
+  });
+
+  $('logout-button').addEventListener('click', async () => {
+    try {
+      await connection.request({ controller: 'auth', action: 'logout' });
+    } catch {
+      // Logged out locally either way.
+    }
+    session.jwt = null;
+    session.kuid = null;
+    showSession('anonymous', 'anonymous');
+  });
+
   connection.onframe = (frame, text) => {
     server.noteNode(frame);
+    if (frame.type === 'TokenExpired') {
+      session.jwt = null;
+      session.kuid = null;
+      showSession('expired', 'anonymous', 'Session expired: log in again.');
+      return;
+    }
+    if (frame.type === 'TokenExpiresSoon') {
+      $('login-message').textContent = 'Session expires soon.';
+      return;
+    }
     const subscription = typeof frame.room === 'string' ? subscriptions.get(frame.room) : undefined;
     if (subscription && (frame.type === 'document' || frame.type === 'user')) {
       showNotification(frame, text, subscription);

@@ -1,0 +1,153 @@
+"""Security over WebSocket: first admin with reset, exact 401/403 errors, a user restricted to one
+index, wrong passwords, logout, and a short token's TokenExpired (issue 13)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from kuzzle_client import KuzzleClient, assert_error, assert_ok, uniq
+
+ADMIN = {"username": "ada", "password": "correct horse battery"}
+
+
+@pytest.fixture(scope="module")
+def secured(start_server) -> Any:
+    """A server of its own (security state is global), with a first admin created with reset."""
+    return start_server("--login-attempts-per-minute", "0", name="security")
+
+
+async def login(c: KuzzleClient, username: str, password: str, **fields: Any) -> dict[str, Any]:
+    return await c.query("auth", "login", strategy="local", body={"username": username, "password": password},
+                         **fields)
+
+
+async def admin_token(server) -> str:
+    async with KuzzleClient(server.url, name="admin-setup") as c:
+        exists = await c.query("server", "adminExists")
+        if exists.get("error") is None and not exists["result"]["exists"]:
+            assert_ok(await c.query("security", "createFirstAdmin", _id="ada", reset=True,
+                                    body={"content": {"name": "Ada"}, "credentials": {"local": ADMIN}}))
+        return assert_ok(await login(c, ADMIN["username"], ADMIN["password"]))["jwt"]
+
+
+async def test_before_an_admin_exists_anonymous_may_do_everything(start_server) -> None:
+    server = start_server(name="security-fresh")
+    async with KuzzleClient(server.url) as c:
+        assert await c.ok("server", "adminExists") == {"exists": False}
+        index = uniq("open")
+        await c.ok("collection", "create", index=index, collection="c")
+        doc = await c.ok("document", "upsert", index=index, collection="c", _id="d", body={"changes": {"a": 1}})
+        assert doc["_id"] == "d"
+
+
+async def test_first_admin_with_reset_restricts_anonymous(secured) -> None:
+    jwt = await admin_token(secured)
+    async with KuzzleClient(secured.url) as c:
+        index = uniq("shop")
+        await c.ok("collection", "create", index=index, collection="items", jwt=jwt)
+        refused = await c.query("document", "upsert", index=index, collection="items", _id="d",
+                                body={"changes": {"a": 1}})
+        error = assert_error(refused, "security.rights.unauthorized", "document", "upsert")
+        assert error["message"] == 'Unauthorized: authentication required to execute the action "document:upsert".'
+        # What anonymous keeps: checkToken, getCurrentUser, getMyRights, login.
+        assert (await c.ok("auth", "checkToken", body={}))["valid"] is True
+        assert (await c.ok("auth", "getCurrentUser"))["_id"] == "-1"
+        again = await c.query("security", "createFirstAdmin", body={"content": {}}, jwt=jwt)
+        assert_error(again, "api.process.admin_exists")
+        written = await c.ok("document", "upsert", index=index, collection="items", _id="d",
+                             body={"changes": {"a": 1}}, jwt=jwt)
+        got = await c.ok("document", "get", index=index, collection="items", _id=written["_id"], jwt=jwt)
+        assert got["_source"]["_kuzzle_info"]["author"] == "ada"
+
+
+async def make_reader(c: KuzzleClient, jwt: str, index: str) -> tuple[str, str]:
+    """A role (get, subscribe), a profile restricting it to `index`, and a user; returns (kuid, password)."""
+    role, profile, kuid = uniq("reader"), uniq("profile"), uniq("user")
+    await c.ok("security", "createRole", _id=role, jwt=jwt, body={"controllers": {
+        "document": {"actions": {"get": True}}, "realtime": {"actions": {"subscribe": True}},
+        "auth": {"actions": {"*": True}}}})
+    await c.ok("security", "createProfile", _id=profile, jwt=jwt,
+               body={"policies": [{"roleId": role, "restrictedTo": [{"index": index}]}]})
+    user = await c.ok("security", "createUser", _id=kuid, jwt=jwt, body={
+        "content": {"profileIds": [profile], "name": "Bob"},
+        "credentials": {"local": {"username": kuid, "password": "s3cret"}}})
+    assert user["_id"] == kuid and user["_source"]["profileIds"] == [profile]
+    assert "credentials" not in user["_source"]
+    return kuid, "s3cret"
+
+
+async def test_restricted_user_reads_and_subscribes_on_its_index_only(secured) -> None:
+    admin = await admin_token(secured)
+    index, other = uniq("shop"), uniq("other")
+    async with KuzzleClient(secured.url, name="admin") as a, KuzzleClient(secured.url, name="bob") as b:
+        for name in (index, other):
+            await a.ok("collection", "create", index=name, collection="items", jwt=admin)
+            await a.ok("document", "create", index=name, collection="items", _id="d1", body={"n": 1}, jwt=admin)
+        kuid, password = await make_reader(a, admin, index)
+        bob = assert_ok(await login(b, kuid, password))
+        assert bob["_id"] == kuid and bob["ttl"] == 3_600_000 and bob["expiresAt"] > time.time() * 1000
+        token = bob["jwt"]
+        assert (await b.ok("document", "get", index=index, collection="items", _id="d1", jwt=token))["_id"] == "d1"
+        sub = await b.ok("realtime", "subscribe", index=index, collection="items", body={}, jwt=token)
+        refused = await b.query("document", "upsert", index=index, collection="items", _id="d1",
+                                body={"changes": {"n": 2}}, jwt=token)
+        error = assert_error(refused, "security.rights.forbidden", "document", "upsert", kuid)
+        assert error["message"] == f'Insufficient permissions to execute the action "document:upsert" (User "{kuid}").'
+        assert_error(await b.query("document", "get", index=other, collection="items", _id="d1", jwt=token),
+                     "security.rights.forbidden", "document", "get", kuid)
+        assert_error(await b.query("realtime", "subscribe", index=other, collection="items", body={}, jwt=token),
+                     "security.rights.forbidden", "realtime", "subscribe", kuid)
+        # The subscription made with the token receives the admin's write.
+        await a.ok("document", "update", index=index, collection="items", _id="d1", body={"n": 3}, jwt=admin)
+        notes = await b.wait_notifications(sub["channel"], 1)
+        assert notes[0]["result"]["_id"] == "d1"
+        rights = await b.ok("auth", "getMyRights", jwt=token)
+        assert {"controller": "document", "action": "get", "index": index, "collection": "*",
+                "value": "allowed"} in rights["hits"]
+
+
+async def test_wrong_password_and_unknown_strategy_are_refused(secured) -> None:
+    await admin_token(secured)
+    async with KuzzleClient(secured.url) as c:
+        wrong = await login(c, ADMIN["username"], "not it")
+        assert_error(wrong, "plugin.strategy.missing_user", "wrong username or password")
+        unknown = await login(c, "nobody", "x")
+        assert unknown["error"] == wrong["error"]
+        strategy = await c.query("auth", "login", strategy="oauth", body={})
+        assert_error(strategy, "security.credentials.unknown_strategy", "oauth")
+
+
+async def test_logout_revokes_the_token(secured) -> None:
+    await admin_token(secured)
+    async with KuzzleClient(secured.url) as c:
+        jwt = assert_ok(await login(c, ADMIN["username"], ADMIN["password"]))["jwt"]
+        assert (await c.ok("auth", "checkToken", body={"token": jwt}))["kuid"] == "ada"
+        assert await c.ok("auth", "logout", jwt=jwt) == {"acknowledged": True}
+        assert_error(await c.query("server", "now", jwt=jwt), "security.token.invalid")
+        assert await c.ok("auth", "checkToken", body={"token": jwt}) == {"state": "Invalid token.", "valid": False}
+
+
+@pytest.mark.async_timeout(20)
+async def test_a_two_second_token_expires_and_its_subscription_stops(secured) -> None:
+    admin = await admin_token(secured)
+    index = uniq("expiring")
+    async with KuzzleClient(secured.url, name="admin") as a, KuzzleClient(secured.url, name="short") as s:
+        await a.ok("collection", "create", index=index, collection="items", jwt=admin)
+        kuid, password = await make_reader(a, admin, index)
+        short = assert_ok(await login(s, kuid, password, expiresIn="2s"))
+        assert short["ttl"] == 2000
+        sub = await s.ok("realtime", "subscribe", index=index, collection="items", body={}, jwt=short["jwt"])
+        expired = await s.wait_frame(lambda r: isinstance(r.frame, dict) and r.frame.get("type") == "TokenExpired",
+                                     6.0, "TokenExpired")
+        assert expired.frame == {"status": 200, "info": "This is an automated server notification",
+                                 "message": "Authentication Token Expired", "type": "TokenExpired",
+                                 "room": "kuzzle:notification:server"}
+        assert_error(await s.query("server", "now", jwt=short["jwt"]), "security.token.expired")
+        await a.ok("document", "create", index=index, collection="items", _id="late", body={}, jwt=admin)
+        await asyncio.sleep(0.3)
+        await s.query("server", "now")  # a round trip: anything queued before it has arrived
+        assert s.notifications(sub["channel"]) == []
