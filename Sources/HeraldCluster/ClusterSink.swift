@@ -27,8 +27,10 @@ public final class ClusterSink: CommitSink {
     private var chain = 0
     /// The sequence number the next commit follows in the current chain (0: first of the chain).
     private var lastSent: UInt64 = 0
-    /// Commits up to this one belong to a chain that already failed.
+    /// Commits up to this one belong to a chain that already failed (and were failed with it).
     private var doomedThrough: UInt64 = 0
+    /// Commits sent and not answered yet, oldest first.
+    private var inFlight: [(sequence: UInt64, commit: Commit)] = []
     /// Commits whose fate is unknown (the connection died before their reply): if one shows up on
     /// the stream, the follower applies it as a remote change.
     private(set) var unknownOutcome: Set<UInt64> = []
@@ -57,6 +59,7 @@ public final class ClusterSink: CommitSink {
         arguments.append(String(operations.count))
         for operation in operations { arguments.append(contentsOf: operation) }
         lastSent = sequence
+        inFlight.append((sequence, commit))
         let keys = ["2", ClusterScripts.stream, "herald:seq:\(instance):\(chain)"]
         let command = scriptDigest.map { ["EVALSHA", $0] + keys + arguments } ?? (["EVAL", ClusterScripts.commit] + keys + arguments)
         client.send(command) { [weak self] result in
@@ -67,6 +70,9 @@ public final class ClusterSink: CommitSink {
     public func endOfPass() {}
 
     private func answered(_ result: Result<RedisReply, RedisClientError>, commit: Commit, sequence: UInt64) {
+        if let first = inFlight.first, first.sequence == sequence { inFlight.removeFirst() }
+        // Already failed with the commit of its chain that failed first.
+        if sequence <= doomedThrough { return }
         switch result {
         case .success(.string):
             pipeline?.durable(through: sequence)
@@ -79,21 +85,32 @@ public final class ClusterSink: CommitSink {
         case .success(let other):
             fail(commit, sequence: sequence, error: .storageFailure("unexpected reply from Redis: \(other)"))
         case .failure(let failure):
-            if case .connectionLost = failure { unknownOutcome.insert(sequence) }
-            fail(commit, sequence: sequence, error: .serviceUnavailable("Redis (\(failure))"))
+            var lost = false
+            if case .connectionLost = failure { lost = true }
+            fail(commit, sequence: sequence, error: .serviceUnavailable("Redis (\(failure))"), outcomeUnknown: lost)
         }
     }
 
-    /// Undoes the commit in the replica, then fails it; later commits already sent fail in turn
-    /// (the script refuses them, as they name this one as their predecessor).
-    private func fail(_ commit: Commit, sequence: UInt64, error: KuzzleError) {
-        if sequence > doomedThrough {
-            doomedThrough = lastSent
-            chain += 1
-            lastSent = 0
+    /// Fails the commit and every later one already sent (the script refuses those, as each names
+    /// its predecessor), after undoing them all in the replica, newest first; the next commit
+    /// starts a new chain.
+    private func fail(_ commit: Commit, sequence: UInt64, error: KuzzleError, outcomeUnknown: Bool = false) {
+        let doomed = inFlight
+        inFlight.removeAll()
+        doomedThrough = doomed.last?.sequence ?? sequence
+        chain += 1
+        lastSent = 0
+        if outcomeUnknown {
+            // The connection died with them in flight: Redis may have run some; if they show up on
+            // the stream, the follower applies them like another node's.
+            unknownOutcome.insert(sequence)
+            for entry in doomed { unknownOutcome.insert(entry.sequence) }
         }
-        if let store { Self.undo(commit.effects, in: store) }
-        pipeline?.failed(through: sequence, error: error)
+        if let store {
+            for entry in doomed.reversed() { Self.undo(entry.commit.effects, in: store) }
+            Self.undo(commit.effects, in: store)
+        }
+        pipeline?.failed(through: doomedThrough, error: error)
     }
 
     private static func error(forScriptError message: String) -> KuzzleError {
