@@ -96,6 +96,7 @@ let package = Package(
         .testTarget(name: "HeraldWireTests", dependencies: ["HeraldWire"]),
         .testTarget(name: "KoncordeTests", dependencies: ["Koncorde", "HeraldWire"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldWire"]),
+        .testTarget(name: "HeraldClusterTests", dependencies: ["HeraldCluster", "HeraldCore", "HeraldStore", "HeraldWire"]),
         .testTarget(name: "HeraldRedisTests", dependencies: ["HeraldRedis", "CHiredis"]),
         .testTarget(name: "HeraldTransportTests", dependencies: ["HeraldTransport"]),
         .testTarget(
