@@ -7,7 +7,9 @@ temporary folder, so a Redis killed and restarted keeps its data) and three hera
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -45,6 +47,11 @@ class RedisServer:
         while not port_accepts(self.port):
             assert time.monotonic() < deadline, "redis-server did not start"
             time.sleep(0.05)
+
+    def pause(self, paused: bool) -> None:
+        """SIGSTOP / SIGCONT: a Redis that keeps its connections open and never answers."""
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGSTOP if paused else signal.SIGCONT)
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
@@ -191,3 +198,31 @@ async def test_writes_fail_clearly_while_redis_is_down_and_resume(nodes, redis: 
         assert_ok(resumed)
         [n] = await sub.wait_notifications(channel, 1, timeout=15)
         assert n["result"]["_id"] == "after"
+
+
+async def test_writes_fail_when_redis_stops_answering_and_resume(nodes, redis: RedisServer) -> None:
+    a = nodes[0]
+    async with KuzzleClient(a.url, name="a") as writer:
+        index = await _collection(writer, [])
+        redis.pause(True)
+        try:
+            started = time.monotonic()
+            response = await writer.request({"controller": "document", "action": "create", "index": index,
+                                             "collection": "c", "_id": "hung", "body": {}}, timeout=20)
+            assert time.monotonic() - started < 15
+            assert_error(response, "core.fatal.service_unavailable")
+            # Reads are served from the replica meanwhile.
+            assert await writer.ok("collection", "exists", index=index, collection="c")
+        finally:
+            redis.pause(False)
+        assert_ok(await _eventually_ok(writer, {"controller": "document", "action": "create", "index": index,
+                                                "collection": "c", "_id": "after-hang", "body": {}}))
+
+
+def test_an_invalid_redis_url_is_refused_at_start(herald_binary: Path) -> None:
+    for given in (["--redis-url", "http://127.0.0.1:1"], []):
+        env = {**os.environ, "HERALD_REDIS_URL": "redis://127.0.0.1:99999"} if not given else None
+        done = subprocess.run([str(herald_binary), "--host", "127.0.0.1", "--port", "0", *given],
+                              capture_output=True, timeout=30, env=env)
+        assert done.returncode != 0
+        assert b"redis" in (done.stdout + done.stderr).lower()
