@@ -226,3 +226,36 @@ def test_an_invalid_redis_url_is_refused_at_start(herald_binary: Path) -> None:
                               capture_output=True, timeout=30, env=env)
         assert done.returncode != 0
         assert b"redis" in (done.stdout + done.stderr).lower()
+
+
+async def test_a_new_node_loads_the_state_and_a_killed_node_leaves_the_others_serving(
+        nodes, redis: RedisServer, herald_binary: Path) -> None:
+    a, b, _ = nodes
+    async with KuzzleClient(a.url, name="a") as writer, KuzzleClient(b.url, name="b") as on_b:
+        index = await _collection(writer, [on_b])
+        doc = dict(controller="document", index=index, collection="c", _id="kept")
+        assert_ok(await writer.request({**doc, "action": "create", "body": {"n": 1}}))
+        assert_ok(await writer.request({**doc, "action": "update", "body": {"n": 2}}))
+        late = HeraldServer(herald_binary, ["--redis-url", redis.url, "--node-id", "node-late"], name="cluster-late")
+        late.start()
+        try:
+            async with KuzzleClient(late.url, name="late") as on_late:
+                # Loaded from Redis: the collection, its documents and their versions.
+                assert_ok(await _eventually_ok(on_late, {**doc, "action": "get"}))
+                got = await on_late.ok("document", "get", index=index, collection="c", _id="kept")
+                assert got["_version"] == 2 and got["_source"]["n"] == 2
+                # ... then follows the stream.
+                channel = (await on_late.subscribe(index, "c", {}))["channel"]
+                assert_ok(await writer.request({**doc, "action": "update", "body": {"n": 3}}))
+                [n] = await on_late.wait_notifications(channel, 1)
+                assert n["result"]["_version"] == 3
+            late.process.kill()
+            late.process.wait(10)
+        finally:
+            late.stop()
+        # The others keep serving, and still share their writes.
+        channel = (await on_b.subscribe(index, "c", {}))["channel"]
+        await _version_reached(writer, index, "kept", 3)
+        assert_ok(await writer.request({**doc, "action": "update", "body": {"n": 4}}))
+        [n] = await on_b.wait_notifications(channel, 1)
+        assert n["result"]["_version"] == 4
