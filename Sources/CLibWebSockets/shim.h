@@ -27,6 +27,35 @@ static inline void herald_set_send_buffer(int fd, int bytes) {
     if (fd >= 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes));
 }
 
+/// Makes the kernel abort a TCP connection when it is closed (`SO_LINGER` {1, 0}: RST, buffers
+/// freed at once, no FIN-WAIT), then shuts it down so libwebsockets' next read sees the end of the
+/// stream and closes it.
+static inline void herald_abort_socket(int fd) {
+    if (fd < 0) return;
+    struct linger abort_on_close = { 1, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof(abort_on_close));
+    shutdown(fd, SHUT_RDWR);
+}
+
+/// Copies the first subprotocol a WebSocket client offers (`Sec-WebSocket-Protocol`), tokenized
+/// exactly as libwebsockets does when it selects a protocol, into `name`. Returns 0 on success, -1
+/// when the header is absent, malformed or the name does not fit.
+static inline int herald_first_offered_protocol(struct lws *wsi, char *name, size_t max) {
+    char list[128];
+    struct lws_tokenize ts;
+    int length = lws_hdr_copy(wsi, list, sizeof(list) - 1, WSI_TOKEN_PROTOCOL);
+    if (length <= 0) return -1;
+    lws_tokenize_init(&ts, list, LWS_TOKENIZE_F_COMMA_SEP_LIST | LWS_TOKENIZE_F_MINUS_NONTERM |
+                                 LWS_TOKENIZE_F_DOT_NONTERM | LWS_TOKENIZE_F_RFC7230_DELIMS);
+    ts.len = (size_t)length;
+    lws_tokenize_elem element;
+    do {
+        element = lws_tokenize(&ts);
+        if (element == LWS_TOKZE_TOKEN) return lws_tokenize_cstr(&ts, name, max) ? -1 : 0;
+    } while (element == LWS_TOKZE_DELIMITER);
+    return -1;
+}
+
 /// Starts a repeating libev timer (`ev_timer_init` is a macro).
 static inline void herald_start_repeating_timer(struct ev_loop *loop, ev_timer *timer, double seconds,
                                                 void (*callback)(struct ev_loop *, ev_timer *, int)) {

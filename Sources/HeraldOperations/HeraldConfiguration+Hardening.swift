@@ -13,6 +13,9 @@ extension HeraldConfiguration {
                   range: 0...Int.max),
             .init("socketSendBufferBytes", \.socketSendBufferBytes,
                   "SO_SNDBUF of each client socket in bytes (0: kernel default).", range: 0...Int(Int32.max)),
+            .init("maxTotalOutboundBytes", \.maxTotalOutboundBytes,
+                  "Queued outbound bytes across all connections; past it the largest queues are closed first (1011) "
+                    + "(0: no limit).", range: 0...Int.max),
             .init("maxRooms", \.maxRooms, "Most distinct rooms (subscription filters) on the server (0: no limit).",
                   range: 0...Int.max),
             .init("maxSubscriptionsPerConnection", \.maxSubscriptionsPerConnection,

@@ -1,3 +1,4 @@
+import HeraldRedis
 public import HeraldWire
 public import Logging
 
@@ -22,6 +23,7 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var maxRequestsPerSecond = 0
     public var pauseReadingAboveBytes = 1 << 20
     public var socketSendBufferBytes = 0
+    public var maxTotalOutboundBytes = 0
     public var maxRooms = 0
     public var maxSubscriptionsPerConnection = 0
     public var maxJsonDepth = JSONParser.defaultMaximumDepth
@@ -52,7 +54,12 @@ public struct HeraldConfiguration: Equatable, Sendable {
                   "Most conditions per subscription filter once normalized.", range: 1...Int.max),
             .init("nodeId", \.nodeId, "Node id reported in every frame (default: random)."),
             .init("redisUrl", \.redisUrl,
-                  "Cluster mode: redis://[:password@]host:port[/db] shared by every node (default: embedded)."),
+                  "Cluster mode: redis://[:password@]host:port[/db] shared by every node (default: embedded).",
+                  check: { url in
+                      guard let url else { return nil }
+                      do { _ = try RedisURL(parsing: url) } catch { return "\(error)" }
+                      return nil
+                  }),
             .init("logLevel", \.logLevel, "trace, debug, info, notice, warning, error or critical."),
             .init("logFormat", \.logFormat, "text, or json for one JSON object per line."),
             .init("staticDir", \.staticDir, "Serve this folder over HTTP instead of the built-in test page."),

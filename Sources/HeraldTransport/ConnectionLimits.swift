@@ -7,10 +7,17 @@ public struct ConnectionLimits: Sendable, Equatable {
     public var pauseReadingAboveBytes: Int
     /// `SO_SNDBUF` applied to every accepted socket (`0`: the kernel's default and autotuning).
     public var socketSendBufferBytes: Int
+    /// Outbound bytes queued across every connection at most; past it the connections with the
+    /// largest queues are closed with 1011 until the rest fits (`0`: no server-wide bound).
+    public var maxTotalOutboundBytes: Int
 
-    public init(maxConnections: Int = 0, pauseReadingAboveBytes: Int = 1 << 20, socketSendBufferBytes: Int = 0) {
+    public init(
+        maxConnections: Int = 0, pauseReadingAboveBytes: Int = 1 << 20, socketSendBufferBytes: Int = 0,
+        maxTotalOutboundBytes: Int = 0
+    ) {
         self.maxConnections = maxConnections
         self.pauseReadingAboveBytes = pauseReadingAboveBytes
         self.socketSendBufferBytes = socketSendBufferBytes
+        self.maxTotalOutboundBytes = maxTotalOutboundBytes
     }
 }

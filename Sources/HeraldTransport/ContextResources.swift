@@ -7,6 +7,9 @@ final class ContextResources {
     /// Protocol names offered for selection. The first binds clients that offer none; browsers
     /// offer `null`, which must be echoed back.
     static let protocolNames = ["kuzzle", "null"]
+    /// Room for the name of the last protocol entry, rewritten for every handshake (see
+    /// ``offerFirstProtocol(of:)``); libwebsockets' own limit on a protocol name.
+    static let offeredNameCapacity = 64
 
     let interface: UnsafeMutablePointer<CChar>
     let protocols: UnsafeMutablePointer<lws_protocols>
@@ -14,12 +17,17 @@ final class ContextResources {
     let certificatePath: UnsafeMutablePointer<CChar>?
     let privateKeyPath: UnsafeMutablePointer<CChar>?
     private let names: [UnsafeMutablePointer<CChar>]
+    /// The name of the last protocol entry: whatever the current handshake offers first.
+    private let offeredName: UnsafeMutablePointer<CChar>
 
     init(configuration: WebSocketServerConfiguration) {
         interface = strdup(configuration.host)
         certificatePath = configuration.tls.map { strdup($0.certificatePath) }
         privateKeyPath = configuration.tls.map { strdup($0.privateKeyPath) }
-        names = Self.protocolNames.map { strdup($0) }
+        offeredName = .allocate(capacity: Self.offeredNameCapacity)
+        offeredName.initialize(repeating: 0, count: Self.offeredNameCapacity)
+        _ = strcpy(offeredName, Self.protocolNames[0])
+        names = Self.protocolNames.map { strdup($0) } + [offeredName]
         protocols = .allocate(capacity: names.count + 1)
         for (index, name) in names.enumerated() {
             var entry = lws_protocols()
@@ -32,12 +40,24 @@ final class ContextResources {
         (protocols + names.count).initialize(to: lws_protocols())
     }
 
+    /// Kuzzle echoes whichever subprotocol a client offers, so Herald accepts any: before
+    /// libwebsockets picks a protocol for an upgrade (`LWS_CALLBACK_HTTP_CONFIRM_UPGRADE`), the last
+    /// entry is renamed to the first offered name, which it then matches and echoes (unless `kuzzle`
+    /// or `null` is offered first, which match their own entries). Service thread only; handshakes
+    /// are processed one at a time.
+    func offerFirstProtocol(of wsi: OpaquePointer) {
+        var name = [CChar](repeating: 0, count: Self.offeredNameCapacity)
+        guard herald_first_offered_protocol(wsi, &name, name.count) == 0 else { return }
+        offeredName.update(from: name, count: name.count)
+    }
+
     /// Frees everything; only after `lws_context_destroy`.
     func release() {
         free(interface)
         free(certificatePath)
         free(privateKeyPath)
-        names.forEach { free($0) }
+        names.dropLast().forEach { free($0) }
+        offeredName.deallocate()
         protocols.deallocate()
     }
 }

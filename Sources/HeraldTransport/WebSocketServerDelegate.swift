@@ -27,10 +27,15 @@ public protocol WebSocketServerDelegate: AnyObject {
     func connectionClosed(_ connection: ConnectionNumber)
     /// A plain HTTP GET/HEAD on `path` (query string excluded).
     func httpRequest(path: String) -> HTTPResponse
+    /// Once per loop pass, from the prepare watcher, right before the merged flush of the writes
+    /// queued during the pass (a place to finish per-pass work, e.g. a commit pipeline's batch).
+    func endOfLoopPass()
     /// About one second passed (timers of the application: token expiry).
     func secondElapsed()
 }
 
 extension WebSocketServerDelegate {
+    /// Nothing to do at the end of a pass.
+    public func endOfLoopPass() {}
     public func secondElapsed() {}
 }

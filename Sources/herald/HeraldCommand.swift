@@ -1,9 +1,7 @@
 import ArgumentParser
-import HeraldCluster
 import HeraldCore
-import HeraldRedis
 import HeraldOperations
-import HeraldPageAssets
+import HeraldServer
 import HeraldTransport
 import Logging
 
@@ -47,33 +45,7 @@ struct HeraldCommand: ParsableCommand {
         LoggingSetup.bootstrap(level: effective.logLevel, format: effective.logFormat)
         let logger = Logger(label: "herald")
         FileDescriptorLimit.raiseToMaximum()
-        let site = Self.staticSite(directory: effective.staticDir, logger: logger)
-
-        var serverConfiguration = WebSocketServerConfiguration(
-            host: effective.host, port: effective.port, maxMessageBytes: effective.maxMessageBytes,
-            idleTimeoutSeconds: effective.idleTimeout, maxOutboundBytes: effective.maxOutboundBytes)
-        effective.applyLimits(to: &serverConfiguration)
-        let server = WebSocketServer(configuration: serverConfiguration, logger: logger)
-        var gatewayConfiguration = GatewayConfiguration(maxFilterConditions: effective.maxFilterConditions)
-        effective.applyLimits(to: &gatewayConfiguration)
-        if let nodeId = effective.nodeId { gatewayConfiguration.nodeID = nodeId }
-        let cluster: ClusterNode?
-        if let redisUrl = effective.redisUrl {
-            let url: RedisURL
-            do {
-                url = try RedisURL(parsing: redisUrl)
-            } catch {
-                logger.critical("invalid --redis-url: \(error)")
-                throw ExitCode.failure
-            }
-            cluster = ClusterNode(url: url, loop: server.eventLoop, nodeID: gatewayConfiguration.nodeID, logger: logger)
-        } else {
-            cluster = nil
-        }
-        let bridge = TransportBridge(server: server, configuration: gatewayConfiguration, site: site,
-                                     sink: cluster?.sink, logger: logger)
-        server.delegate = bridge
-        cluster?.start(gateway: bridge.core)
+        let server = HeraldServer(configuration: effective, logger: logger)
         do {
             try server.start()
         } catch {
@@ -81,24 +53,10 @@ struct HeraldCommand: ParsableCommand {
             throw ExitCode.failure
         }
         logger.info("herald listening", metadata: [
-            "host": "\(effective.host)", "port": "\(server.boundPort)", "node": "\(gatewayConfiguration.nodeID)",
+            "host": "\(effective.host)", "port": "\(server.boundPort)", "node": "\(server.nodeID)",
         ])
         SignalWaiter.start(control: server.control, logger: logger)
         server.run()
-        cluster?.stop()
-        withExtendedLifetime(bridge) {}
         logger.info("herald stopped")
-    }
-
-    /// The folder to serve, else the built-in page. A folder that cannot be loaded is a warning, not
-    /// a failure: the API serves and every HTTP file path answers 404.
-    private static func staticSite(directory: String?, logger: Logger) -> StaticSite {
-        guard let directory else { return StaticSite(page: PageAssets.files) }
-        do {
-            return try StaticSite(directory: directory)
-        } catch {
-            logger.warning("static files not served (every file path answers 404)", metadata: ["reason": "\(error)"])
-            return StaticSite()
-        }
     }
 }

@@ -26,6 +26,7 @@ import Testing
         #expect(defaults.maxConnections == 0 && defaults.maxRequestsPerSecond == 0 && defaults.maxRooms == 0)
         #expect(defaults.maxSubscriptionsPerConnection == 0 && defaults.socketSendBufferBytes == 0)
         #expect(defaults.pauseReadingAboveBytes == 1 << 20)
+        #expect(defaults.maxTotalOutboundBytes == 0)
         #expect(defaults.originList.isEmpty)
         #expect(defaults.tlsCert == nil && defaults.allowedOrigins == nil)
     }
@@ -34,11 +35,18 @@ import Testing
         for arguments in [
             ["--max-connections", "-1"], ["--max-json-depth", "0"], ["--shutdown-timeout", "0"],
             ["--allowed-origins", "app.example.com"], ["--allowed-origins", "https://ok.example,ftp://x"],
-            ["--socket-send-buffer-bytes", "4294967296"],
+            ["--socket-send-buffer-bytes", "4294967296"], ["--max-total-outbound-bytes", "-1"],
         ] {
             #expect(throws: ConfigurationError.self, "\(arguments)") {
                 try loader.load(file: nil, arguments: arguments)
             }
         }
+    }
+
+    @Test func totalOutboundBudgetComesFromFlagEnvironmentOrFile() throws {
+        #expect(try loader.load(file: nil, arguments: ["--max-total-outbound-bytes", "1048576"]).maxTotalOutboundBytes == 1 << 20)
+        let fromEnvironment = ConfigurationLoader(environment: ["HERALD_MAX_TOTAL_OUTBOUND_BYTES": "4096"])
+        #expect(try fromEnvironment.load(file: nil, arguments: []).maxTotalOutboundBytes == 4096)
+        #expect(HeraldConfiguration.settings.contains { $0.key == "maxTotalOutboundBytes" })
     }
 }

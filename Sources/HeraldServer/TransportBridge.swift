@@ -5,7 +5,8 @@ import HeraldWire
 import Logging
 
 /// Connects the libwebsockets server to the API core: inbound events go to the gateway, the
-/// gateway's frames go back to the server. Lives on the service thread, like both of them.
+/// gateway's frames go back to the server. Lives on the service thread, like both of them: every
+/// gateway entry checks it in debug builds (``ServiceThread``).
 final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
     private unowned let server: WebSocketServer
     private var gateway: Gateway!
@@ -23,22 +24,32 @@ final class TransportBridge: WebSocketServerDelegate, ClientOutbox {
     var core: Gateway { gateway }
 
     func connectionOpened(_ connection: ConnectionNumber) {
+        server.serviceThread.check()
         gateway.connectionOpened(ConnectionID(connection))
     }
 
     func received(_ message: UnsafeRawBufferPointer, from connection: ConnectionNumber) {
+        server.serviceThread.check()
         gateway.receive(message, from: ConnectionID(connection))
     }
 
     func secondElapsed() {
+        server.serviceThread.check()
         gateway.secondElapsed()
     }
 
     func connectionClosed(_ connection: ConnectionNumber) {
+        server.serviceThread.check()
         gateway.connectionClosed(ConnectionID(connection))
     }
 
+    func endOfLoopPass() {
+        server.serviceThread.check()
+        gateway.endOfPass()
+    }
+
     func httpRequest(path: String) -> HTTPResponse {
+        server.serviceThread.check()
         switch path {
         case "/_healthcheck":
             let status: JSONValue = [

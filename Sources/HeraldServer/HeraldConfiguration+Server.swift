@@ -1,12 +1,12 @@
 import Glibc
 import HeraldCore
-import HeraldOperations
+public import HeraldOperations
 import HeraldTransport
 
 /// How the limit, TLS and shutdown settings reach the transport and the API core.
 extension HeraldConfiguration {
     /// Checks that need more than one setting, or the file system.
-    func checkTLSFiles() throws(ConfigurationError) {
+    public func checkTLSFiles() throws(ConfigurationError) {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ConfigurationError("--tls-cert and --tls-key go together") }
         for path in [tlsCert, tlsKey].compactMap({ $0 }) where access(path, R_OK) != 0 {
             throw ConfigurationError("cannot read '\(path)'")
@@ -16,7 +16,7 @@ extension HeraldConfiguration {
     func applyLimits(to configuration: inout WebSocketServerConfiguration) {
         configuration.limits = ConnectionLimits(
             maxConnections: maxConnections, pauseReadingAboveBytes: pauseReadingAboveBytes,
-            socketSendBufferBytes: socketSendBufferBytes)
+            socketSendBufferBytes: socketSendBufferBytes, maxTotalOutboundBytes: maxTotalOutboundBytes)
         configuration.allowedOrigins = Set(originList)
         if let tlsCert, let tlsKey { configuration.tls = TLSFiles(certificatePath: tlsCert, privateKeyPath: tlsKey) }
         configuration.shutdownGraceSeconds = Double(shutdownTimeout)

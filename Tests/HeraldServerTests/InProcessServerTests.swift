@@ -1,0 +1,105 @@
+import Glibc
+import HeraldOperations
+import HeraldServer
+import HeraldTransport
+import HeraldWire
+import Logging
+import Synchronization
+import Testing
+
+/// A real Herald on port 0, in this process, on its own service thread; clients over real
+/// WebSocket connections.
+@Suite(.serialized) struct InProcessServerTests {
+    /// Runs one server on a thread of its own, from `start()` until its shutdown completes.
+    final class ServiceThreadRunner: @unchecked Sendable {
+        let server: HeraldServer
+        private var thread = pthread_t()
+        /// The bound port once listening, or -1 if the server could not start.
+        private let port = Mutex<Int?>(nil)
+
+        init(configuration: HeraldConfiguration) {
+            server = HeraldServer(configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        }
+
+        /// Starts the thread and returns the bound port once the server listens.
+        func start() throws -> Int {
+            let retained = Unmanaged.passRetained(self).toOpaque()
+            pthread_create(&thread, nil, { raw in
+                let runner = Unmanaged<ServiceThreadRunner>.fromOpaque(raw!).takeRetainedValue()
+                do {
+                    try runner.server.start()
+                } catch {
+                    runner.port.withLock { $0 = -1 }
+                    return nil
+                }
+                runner.port.withLock { $0 = runner.server.boundPort }
+                runner.server.run()
+                return nil
+            }, retained)
+            while true {
+                if let port = port.withLock({ $0 }) {
+                    guard port > 0 else { throw TestWebSocket.Failure(description: "server did not start") }
+                    return port
+                }
+                usleep(1_000)
+            }
+        }
+
+        func shutDownAndJoin() {
+            server.control.requestShutdown()
+            pthread_join(thread, nil)
+        }
+    }
+
+    private func object(_ frame: TestWebSocket.Frame) throws -> JSONObject {
+        try #require(try JSONParser.parse(frame.payload).objectValue)
+    }
+
+    /// The next frame answering `requestId`, skipping others.
+    private func answer(_ client: TestWebSocket, to requestId: String) throws -> JSONObject {
+        while true {
+            let body = try object(try client.next())
+            if body["requestId"]?.stringValue == requestId { return body }
+        }
+    }
+
+    @Test func requestSubscriptionNotificationAndShutdown() throws {
+        var configuration = HeraldConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configuration.nodeId = "in-process"
+        configuration.shutdownTimeout = 1
+        let runner = ServiceThreadRunner(configuration: configuration)
+        let port = try runner.start()
+        #expect(port > 0)
+
+        let subscriber = try TestWebSocket(port: port)
+        let publisher = try TestWebSocket(port: port)
+        try publisher.send(#"{"controller":"server","action":"now","requestId":"now"}"#)
+        let now = try answer(publisher, to: "now")
+        #expect(now["status"]?.integerValue == 200)
+        #expect(now["node"]?.stringValue == "in-process")
+
+        try subscriber.send(#"{"controller":"realtime","action":"subscribe","index":"live","collection":"c","# +
+                            #""body":{"equals":{"kind":"wanted"}},"requestId":"sub"}"#)
+        let subscribed = try answer(subscriber, to: "sub")
+        #expect(subscribed["status"]?.integerValue == 200)
+        let channel = try #require(subscribed["result"]?.objectValue?["channel"]?.stringValue)
+
+        try publisher.send(#"{"controller":"realtime","action":"publish","index":"live","collection":"c","# +
+                           #""body":{"kind":"other"},"requestId":"pub-1"}"#)
+        try publisher.send(#"{"controller":"realtime","action":"publish","index":"live","collection":"c","# +
+                           #""body":{"kind":"wanted","n":2},"requestId":"pub-2"}"#)
+        #expect(try answer(publisher, to: "pub-1")["status"]?.integerValue == 200)
+        #expect(try answer(publisher, to: "pub-2")["status"]?.integerValue == 200)
+        let notification = try object(try subscriber.next())
+        #expect(notification["room"]?.stringValue == channel)
+        #expect(notification["result"]?.objectValue?["_source"]?.objectValue?["n"]?.integerValue == 2,
+                "the filter let only the matching publication through")
+
+        runner.shutDownAndJoin()
+        let closing = try subscriber.next()
+        #expect(closing.opcode == 0x8)
+        #expect(closing.payload.prefix(2).elementsEqual([0x03, 0xE9]), "1001 going away")
+    }
+}
