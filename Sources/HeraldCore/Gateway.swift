@@ -278,6 +278,12 @@ public final class Gateway {
         }
     }
 
+    /// Notifies this node's subscribers of changes another node made (cluster mode), as if `request`
+    /// had run here; the caller already applied them to ``store``.
+    public func notifyReplicated(_ effects: [Effect], request: KuzzleRequest) {
+        notifier.notify(effects, request: request)
+    }
+
     /// Live figures for `server:info` and `server:metrics`.
     var serverFigures: ServerFigures {
         ServerFigures(connections: connections.count, realtime: realtimeFigures, indexes: store.listIndexes().count - 1,

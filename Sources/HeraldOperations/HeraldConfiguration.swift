@@ -1,3 +1,4 @@
+import HeraldRedis
 public import HeraldWire
 public import Logging
 
@@ -13,6 +14,8 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var maxOutboundBytes = 16 << 20
     public var maxFilterConditions = 100
     public var nodeId: String?
+    /// Cluster mode: the Redis server every node shares (`nil`: embedded, no service needed).
+    public var redisUrl: String?
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.text
     public var staticDir: String?
@@ -58,6 +61,13 @@ public struct HeraldConfiguration: Equatable, Sendable {
             .init("maxFilterConditions", \.maxFilterConditions,
                   "Most conditions per subscription filter once normalized.", range: 1...Int.max),
             .init("nodeId", \.nodeId, "Node id reported in every frame (default: random)."),
+            .init("redisUrl", \.redisUrl,
+                  "Cluster mode: redis://[:password@]host:port[/db] shared by every node (default: embedded).",
+                  check: { url in
+                      guard let url else { return nil }
+                      do { _ = try RedisURL(parsing: url) } catch { return "\(error)" }
+                      return nil
+                  }),
             .init("logLevel", \.logLevel, "trace, debug, info, notice, warning, error or critical."),
             .init("logFormat", \.logFormat, "text, or json for one JSON object per line."),
             .init("staticDir", \.staticDir, "Serve this folder over HTTP instead of the built-in test page."),

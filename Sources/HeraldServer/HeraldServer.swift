@@ -1,6 +1,8 @@
 public import HeraldOperations
+import HeraldCluster
 import HeraldCore
 import HeraldDurability
+import HeraldRedis
 import HeraldPageAssets
 import HeraldSecurity
 public import HeraldTransport
@@ -14,10 +16,17 @@ public import Logging
 /// runs every callback and every core entry (checked in debug builds); other threads use
 /// ``control`` only (shutdown, scheduled jobs).
 public final class HeraldServer {
+    /// Settings that cannot be used together.
+    public struct StartupConflict: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     private let server: WebSocketServer
     private let bridge: TransportBridge
     /// `--data-dir`: the open data directory and its journal (`nil`: in memory).
     private let durable: DurableStart?
+    /// Cluster mode's Redis connections (`nil`: embedded).
+    private let cluster: ClusterNode?
     /// The node id every frame carries.
     public let nodeID: String
 
@@ -33,6 +42,9 @@ public final class HeraldServer {
         nodeID = core.nodeID
         server = WebSocketServer(configuration: transport, logger: logger)
         let site = Self.staticSite(directory: configuration.staticDir, logger: logger)
+        guard configuration.dataDir == nil || configuration.redisUrl == nil else {
+            throw StartupConflict(description: "dataDir and redisUrl cannot be combined: in cluster mode Redis holds the data")
+        }
         let control = server.control
         durable = try configuration.dataDir.map { path in
             try DurableStart(directory: path, fsync: configuration.fsync, control: control, logger: logger)
@@ -41,7 +53,13 @@ public final class HeraldServer {
             // Tokens outlive a restart: the signing secret is kept in the data directory.
             core.security.jwtSecret = try JWTSecretFile.loadOrCreate(directory: durable.path)
         }
-        bridge = TransportBridge(server: server, configuration: core, site: site, sink: durable?.sink, logger: logger)
+        // The URL was checked when the configuration was read (the `redisUrl` setting refuses others).
+        let loop = server.eventLoop, nodeID = core.nodeID
+        cluster = configuration.redisUrl.flatMap { try? RedisURL(parsing: $0) }.map {
+            ClusterNode(url: $0, loop: loop, nodeID: nodeID, logger: logger)
+        }
+        let sink: (any CommitSink)? = durable?.sink ?? cluster?.sink
+        bridge = TransportBridge(server: server, configuration: core, site: site, sink: sink, logger: logger)
         server.delegate = bridge
         server.httpHandler = bridge
         try durable?.load(into: bridge)
@@ -56,12 +74,14 @@ public final class HeraldServer {
     /// Binds the listener; the calling thread becomes the service thread.
     public func start() throws(WebSocketServer.StartError) {
         try server.start()
+        cluster?.start(gateway: bridge.core)
     }
 
     /// Serves until a shutdown (``ServerControl/requestShutdown()``) completes.
     public func run() {
         server.run()
         durable?.close()
+        cluster?.stop()
     }
 
     /// The folder to serve, else the built-in page. A folder that cannot be loaded is a warning, not

@@ -35,6 +35,9 @@ final class TransportBridge: WebSocketServerDelegate, HTTPRequestHandler, Client
         gateway.reloadSecurity()
     }
 
+    /// The API core the bridge feeds.
+    var core: Gateway { gateway }
+
     func connectionOpened(_ connection: ConnectionNumber) {
         server.serviceThread.check()
         gateway.connectionOpened(ConnectionID(connection))

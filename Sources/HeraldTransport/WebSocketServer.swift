@@ -65,6 +65,10 @@ public final class WebSocketServer {
         writeBuffer.release()
     }
 
+    /// The libev loop (`struct ev_loop *`) the server runs on, for other watchers of the service
+    /// thread (the Redis connections of cluster mode); use it on the service thread only.
+    public var eventLoop: OpaquePointer { watchers.loop }
+
     /// The port the listener is bound to (useful with port 0).
     public private(set) var boundPort = 0
 

@@ -64,3 +64,12 @@ extension KuzzleError {
         id: "services.storage.import_failed", code: 16_842_757, status: 206,
         message: "Failed to import some or all documents.")
 }
+
+extension KuzzleError {
+    /// `core.fatal.service_unavailable`: an external service Herald depends on (Redis, in cluster
+    /// mode) cannot be reached; the write was not applied.
+    public static func serviceUnavailable(_ detail: String) -> KuzzleError {
+        KuzzleError(id: "core.fatal.service_unavailable", code: 2, status: 500,
+                    message: "Service unavailable: \(detail).", props: [detail])
+    }
+}

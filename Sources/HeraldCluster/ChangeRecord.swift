@@ -1,0 +1,123 @@
+import HeraldCore
+import HeraldStore
+import HeraldWire
+
+/// One commit as it travels on the change stream: who wrote it, the request (for the
+/// notifications' `controller`, `action`, `volatile`, `protocol`, `requestId`) and its stored effects.
+///
+/// A plain value: encoded by the writing node, decoded by every other one.
+struct ChangeRecord {
+    let instance: String
+    let sequence: UInt64
+    let request: KuzzleRequest
+    let effects: [Effect]
+
+    /// Request fields that no notification needs (the body is already in the effects).
+    private static let droppedRequestFields: Set<String> = ["body", "jwt"]
+
+    /// The record as JSON text.
+    func encoded() -> String {
+        var frame = JSONObject()
+        for (key, value) in request.frame where !Self.droppedRequestFields.contains(key) { frame.append(key, value) }
+        var record = JSONObject()
+        record.append("node", .string(instance))
+        record.append("seq", .int(Int(sequence)))
+        record.append("requestId", .string(request.requestId))
+        record.append("protocol", .string(request.protocolName))
+        record.append("timestamp", .int(request.timestamp))
+        record.append("frame", .object(frame))
+        record.append("effects", .array(effects.compactMap(Self.encode)))
+        return JSONWriter.encodeToString(.object(record))
+    }
+
+    private static func encode(_ effect: Effect) -> JSONValue? {
+        var entry = JSONObject()
+        switch effect {
+        case .document(let change):
+            entry.append("t", .string("doc"))
+            entry.append("i", .string(change.index))
+            entry.append("c", .string(change.collection))
+            entry.append("id", .string(change.document.id))
+            entry.append("v", .int(change.document.version))
+            entry.append("s", .object(change.document.source))
+            entry.append("verb", .string(change.verb.rawValue))
+            if let fields = change.updatedFields { entry.append("uf", .array(fields.map { .string($0) })) }
+            entry.append("n", .bool(change.notifies))
+        case .indexCreated(let index):
+            entry.append("t", .string("index"))
+            entry.append("i", .string(index))
+        case .indexDeleted(let index):
+            entry.append("t", .string("dropIndex"))
+            entry.append("i", .string(index))
+        case .collectionChanged(let index, let collection, let mapping):
+            entry.append("t", .string("collection"))
+            entry.append("i", .string(index))
+            entry.append("c", .string(collection))
+            entry.append("m", mapping.json())
+        case .collectionTruncated(let index, let collection):
+            entry.append("t", .string("truncate"))
+            entry.append("i", .string(index))
+            entry.append("c", .string(collection))
+        case .collectionDeleted(let index, let collection):
+            entry.append("t", .string("dropCollection"))
+            entry.append("i", .string(index))
+            entry.append("c", .string(collection))
+        case .published, .user, .specificationsChanged:
+            // Validation specifications stay on the node that set them (not replicated yet).
+            return nil
+        }
+        return .object(entry)
+    }
+
+    /// A stored record, as one effect description each, for a replica to apply.
+    struct Entry {
+        let kind: String
+        let index: String
+        let collection: String
+        let id: String
+        let version: Int
+        let source: JSONObject
+        let verb: DocumentChange.Verb
+        let updatedFields: [String]?
+        let notifies: Bool
+        let mapping: JSONObject
+    }
+
+    /// A decoded record: the instance, its sequence, the request rebuilt, and its entries.
+    struct Decoded {
+        let instance: String
+        let sequence: UInt64
+        let request: KuzzleRequest
+        let entries: [Entry]
+    }
+
+    static func decode(_ text: String) -> Decoded? {
+        guard case .object(let record)? = try? JSONParser.parse(text),
+              case .string(let instance)? = record["node"], case .int(let sequence)? = record["seq"],
+              case .object(let frame)? = record["frame"], case .array(let effects)? = record["effects"] else {
+            return nil
+        }
+        let request = KuzzleRequest(
+            frame: frame, requestId: record["requestId"]?.stringValue ?? "",
+            controller: frame["controller"]?.stringValue ?? "", action: frame["action"]?.stringValue ?? "",
+            timestamp: { if case .int(let value)? = record["timestamp"] { return value } else { return 0 } }(),
+            connection: ConnectionID(0), protocolName: record["protocol"]?.stringValue ?? "websocket")
+        var entries: [Entry] = []
+        for case .object(let entry) in effects {
+            var source = JSONObject()
+            if case .object(let value)? = entry["s"] { source = value }
+            var mapping = JSONObject()
+            if case .object(let value)? = entry["m"] { mapping = value }
+            var updatedFields: [String]?
+            if case .array(let fields)? = entry["uf"] { updatedFields = fields.compactMap { $0.stringValue } }
+            var version = 0
+            if case .int(let value)? = entry["v"] { version = value }
+            entries.append(Entry(
+                kind: entry["t"]?.stringValue ?? "", index: entry["i"]?.stringValue ?? "",
+                collection: entry["c"]?.stringValue ?? "", id: entry["id"]?.stringValue ?? "", version: version,
+                source: source, verb: DocumentChange.Verb(rawValue: entry["verb"]?.stringValue ?? "") ?? .update,
+                updatedFields: updatedFields, notifies: entry["n"] != .bool(false), mapping: mapping))
+        }
+        return Decoded(instance: instance, sequence: UInt64(sequence), request: request, entries: entries)
+    }
+}

@@ -1,0 +1,57 @@
+public import HeraldCore
+public import HeraldRedis
+public import Logging
+import Glibc
+
+/// Cluster mode for one Herald process: the sink that writes commits through Redis and the follower
+/// that applies every other node's changes from the stream, each on its own Redis connection, both
+/// on the server's libev loop.
+///
+/// Concurrency: single-threaded, on the event-loop thread (the loop passed in).
+public final class ClusterNode {
+    /// The sink to give the gateway.
+    public let sink: ClusterSink
+    private let writer: RedisClient
+    private let reader: RedisClient
+    private let follower: StreamFollower
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - loop: the server's libev loop (`struct ev_loop *`).
+    ///   - nodeID: the node id; the stream names this process by it plus a random suffix.
+    ///   - maxStreamLength: the stream is trimmed to about this many entries.
+    public init(url: RedisURL, loop: OpaquePointer, nodeID: String, maxStreamLength: Int = 100_000, logger: Logger) {
+        let instance = "\(nodeID)/\(UInt32.random(in: 0...UInt32.max))"
+        writer = RedisClient(url: url, loop: loop)
+        var readerConfiguration = RedisClient.Configuration()
+        readerConfiguration.commandTimeout = 5 // above the 1 s XREAD BLOCK
+        reader = RedisClient(url: url, loop: loop, configuration: readerConfiguration)
+        sink = ClusterSink(client: writer, instance: instance, maxStreamLength: maxStreamLength)
+        follower = StreamFollower(client: reader, instance: instance, logger: logger)
+        self.logger = logger
+        follower.unknownOutcome = { [unowned sink] in sink.unknownOutcome }
+        writer.onReady = { [unowned sink, logger] in
+            logger.info("connected to Redis", metadata: ["url": "\(url)"])
+            sink.connectionReady()
+        }
+        writer.onDisconnect = { [logger] reason in
+            logger.warning("Redis unreachable: writes fail until it returns", metadata: ["reason": "\(reason)"])
+        }
+        reader.onReady = { [unowned follower] in follower.connectionReady() }
+    }
+
+    /// Connects both connections; the gateway is the one whose store and subscribers this node serves.
+    public func start(gateway: Gateway) {
+        sink.pipeline = gateway.commitPipeline
+        sink.store = gateway.store
+        follower.gateway = gateway
+        writer.start()
+        reader.start()
+    }
+
+    /// Closes both connections.
+    public func stop() {
+        writer.close()
+        reader.close()
+    }
+}

@@ -1,0 +1,94 @@
+/// The Lua scripts that make each cluster write atomic in Redis, and the key layout they share.
+///
+/// Keys: `herald:log` (the change stream), `herald:indexes` (set of index names),
+/// `herald:c:<index>` (collection → mapping JSON), `herald:d:<space>` (id → source JSON) and
+/// `herald:v:<space>` (id → `_version`), where `<space>` is `<length of index>:<index>:<collection>`;
+/// `herald:seq:<instance>` is the last sequence number a running node instance committed.
+enum ClusterScripts {
+    static let stream = "herald:log"
+
+    /// The key space of one collection's documents.
+    static func space(index: String, collection: String) -> String {
+        "\(index.utf8.count):\(index):\(collection)"
+    }
+
+    /// KEYS[1] stream, KEYS[2] the instance's sequence key. ARGV: 1 expected last sequence, 2 this
+    /// sequence, 3 change record (JSON), 4 stream MAXLEN (approximate), 5 operation count, then
+    /// 6 values per operation: kind, space or index, id or collection, expected version, new
+    /// version, payload. Checks every expected `_version` (and that the instance's previous write
+    /// made it), then writes everything and appends the record: all or nothing.
+    static let commit = """
+    local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+    if last ~= tonumber(ARGV[1]) then
+      return redis.error_reply('HERALD_CHAIN ' .. tostring(last))
+    end
+    local count = tonumber(ARGV[5])
+    for i = 0, count - 1 do
+      local base = 6 + i * 6
+      local kind = ARGV[base]
+      if kind == 'put' or kind == 'del' then
+        local current = tonumber(redis.call('HGET', 'herald:v:' .. ARGV[base + 1], ARGV[base + 2]) or '0')
+        if current ~= tonumber(ARGV[base + 3]) then
+          return redis.error_reply('HERALD_CONFLICT ' .. ARGV[base + 2] .. ' ' .. tostring(current))
+        end
+      end
+    end
+    for i = 0, count - 1 do
+      local base = 6 + i * 6
+      local kind, a, b = ARGV[base], ARGV[base + 1], ARGV[base + 2]
+      if kind == 'put' then
+        redis.call('HSET', 'herald:d:' .. a, b, ARGV[base + 5])
+        redis.call('HSET', 'herald:v:' .. a, b, ARGV[base + 4])
+      elseif kind == 'del' then
+        redis.call('HDEL', 'herald:d:' .. a, b)
+        redis.call('HDEL', 'herald:v:' .. a, b)
+      elseif kind == 'index' then
+        redis.call('SADD', 'herald:indexes', a)
+      elseif kind == 'collection' then
+        redis.call('SADD', 'herald:indexes', a)
+        redis.call('HSET', 'herald:c:' .. a, b, ARGV[base + 5])
+      elseif kind == 'truncate' or kind == 'dropCollection' then
+        local space = string.len(a) .. ':' .. a .. ':' .. b
+        redis.call('DEL', 'herald:d:' .. space, 'herald:v:' .. space)
+        if kind == 'dropCollection' then redis.call('HDEL', 'herald:c:' .. a, b) end
+      elseif kind == 'dropIndex' then
+        for _, collection in ipairs(redis.call('HKEYS', 'herald:c:' .. a)) do
+          local space = string.len(a) .. ':' .. a .. ':' .. collection
+          redis.call('DEL', 'herald:d:' .. space, 'herald:v:' .. space)
+        end
+        redis.call('DEL', 'herald:c:' .. a)
+        redis.call('SREM', 'herald:indexes', a)
+      end
+    end
+    redis.call('SET', KEYS[2], ARGV[2], 'EX', 86400)
+    return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'c', ARGV[3])
+    """
+
+    /// The whole state and the stream id it is at, read atomically: `{lastId, collections, documents}`
+    /// with collections flat as index, collection, mapping and documents as index, collection, id,
+    /// version, source. An index without collections is listed with an empty collection name.
+    static let load = """
+    local info = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+    local lastId = '0-0'
+    if #info > 0 then lastId = info[1][1] end
+    local collections, documents = {}, {}
+    for _, index in ipairs(redis.call('SMEMBERS', 'herald:indexes')) do
+      local mappings = redis.call('HGETALL', 'herald:c:' .. index)
+      if #mappings == 0 then
+        table.insert(collections, index); table.insert(collections, ''); table.insert(collections, '')
+      end
+      for i = 1, #mappings, 2 do
+        local collection = mappings[i]
+        table.insert(collections, index); table.insert(collections, collection); table.insert(collections, mappings[i + 1])
+        local space = string.len(index) .. ':' .. index .. ':' .. collection
+        local sources = redis.call('HGETALL', 'herald:d:' .. space)
+        for j = 1, #sources, 2 do
+          table.insert(documents, index); table.insert(documents, collection); table.insert(documents, sources[j])
+          table.insert(documents, redis.call('HGET', 'herald:v:' .. space, sources[j]) or '1')
+          table.insert(documents, sources[j + 1])
+        end
+      end
+    end
+    return {lastId, collections, documents}
+    """
+}

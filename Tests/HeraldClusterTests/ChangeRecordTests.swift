@@ -1,0 +1,85 @@
+@testable import HeraldCluster
+@testable import HeraldCore
+import HeraldStore
+import HeraldWire
+import Testing
+
+@Suite struct ChangeRecordTests {
+    private let request = KuzzleRequest(
+        frame: ["controller": "document", "action": "update", "index": "i", "collection": "c", "_id": "d",
+                "body": ["n": 2], "jwt": "secret", "volatile": ["tag": "v"]],
+        requestId: "r-1", controller: "document", action: "update", timestamp: 1234, connection: ConnectionID(7),
+        protocolName: "http")
+
+    private func change(_ verb: DocumentChange.Verb, version: Int, previous: StoredDocument?, notifies: Bool = true)
+        -> DocumentChange {
+        DocumentChange(index: "i", collection: "c", document: StoredDocument(id: "d", source: ["n": .int(version)],
+                                                                              version: version),
+                       previous: previous, verb: verb, updatedFields: verb == .update ? ["n"] : nil, notifies: notifies)
+    }
+
+    @Test func aRecordRoundTripsWithoutBodyOrToken() throws {
+        let previous = StoredDocument(id: "d", source: ["n": 1], version: 1)
+        let effects: [Effect] = [
+            .indexCreated(index: "i"),
+            .document(change(.update, version: 2, previous: previous, notifies: false)),
+            .published(PublishedMessage(index: "i", collection: "c", message: [:], id: nil)),
+            .collectionTruncated(index: "i", collection: "c"),
+        ]
+        let text = ChangeRecord(instance: "node-a/1", sequence: 42, request: request, effects: effects).encoded()
+        let decoded = try #require(ChangeRecord.decode(text))
+        #expect(decoded.instance == "node-a/1" && decoded.sequence == 42)
+        #expect(decoded.request.requestId == "r-1" && decoded.request.protocolName == "http")
+        #expect(decoded.request.controller == "document" && decoded.request.action == "update")
+        #expect(decoded.request.timestamp == 1234 && decoded.request.volatile == .object(["tag": "v"]))
+        #expect(decoded.request.frame["body"] == nil && decoded.request.frame["jwt"] == nil)
+        #expect(decoded.entries.map(\.kind) == ["index", "doc", "truncate"])
+        let document = decoded.entries[1]
+        #expect(document.id == "d" && document.version == 2 && document.source == ["n": 2])
+        #expect(document.verb == .update && document.updatedFields == ["n"] && !document.notifies)
+    }
+
+    @Test func garbageIsNotARecord() {
+        #expect(ChangeRecord.decode("not json") == nil)
+        #expect(ChangeRecord.decode(#"{"node":"a"}"#) == nil)
+    }
+
+    @Test func scriptOperationsCarryTheExpectedVersions() {
+        let previous = StoredDocument(id: "d", source: ["n": 1], version: 1)
+        let operations = ClusterSink.operations(of: [
+            .document(change(.create, version: 1, previous: nil)),
+            .document(change(.update, version: 2, previous: previous)),
+            .document(DocumentChange(index: "i", collection: "c", document: previous, previous: previous, verb: .delete,
+                                     notifies: true)),
+            .user(UserEvent(scope: .in, roomId: "r", index: "i", collection: "c", count: 1, volatile: .null,
+                            timestamp: 0, newChannel: nil)),
+        ])
+        #expect(operations.count == 3)
+        #expect(operations[0] == ["put", "1:i:c", "d", "0", "1", #"{"n":1}"#])
+        #expect(operations[1] == ["put", "1:i:c", "d", "1", "2", #"{"n":2}"#])
+        #expect(operations[2] == ["del", "1:i:c", "d", "1", "0", ""])
+        #expect(ClusterScripts.space(index: "a:b", collection: "c") == "3:a:b:c")
+    }
+
+    @Test func undoPutsBackWhatTheRefusedWritesChangedNewestFirst() throws {
+        let store = DocumentStore()
+        store.createCollection(index: "i", collection: "c")
+        let first = change(.create, version: 1, previous: nil)
+        let second = change(.update, version: 2, previous: first.document)
+        store.putReplicated(index: "i", collection: "c", document: second.document)
+        ClusterSink.undo([.document(first), .document(second)], in: store)
+        #expect(store.replicaDocument(index: "i", collection: "c", id: "d") == nil)
+
+        // A document another node replaced meanwhile is left as it is.
+        let remote = StoredDocument(id: "d", source: ["remote": true], version: 2)
+        store.putReplicated(index: "i", collection: "c", document: remote)
+        ClusterSink.undo([.document(second)], in: store)
+        #expect(store.replicaDocument(index: "i", collection: "c", id: "d") == remote)
+
+        // A refused deletion puts the document back.
+        store.removeReplicated(index: "i", collection: "c", id: "d")
+        ClusterSink.undo([.document(DocumentChange(index: "i", collection: "c", document: remote, previous: remote,
+                                                   verb: .delete, notifies: true))], in: store)
+        #expect(store.replicaDocument(index: "i", collection: "c", id: "d") == remote)
+    }
+}

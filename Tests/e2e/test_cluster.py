@@ -1,0 +1,261 @@
+"""Cluster mode: several herald nodes on one Redis act as one server (issue 15).
+
+Each test module run starts its own redis-server on a free loopback port (append-only file in a
+temporary folder, so a Redis killed and restarted keeps its data) and three herald nodes on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from herald_server import HeraldServer, free_port, port_accepts
+from kuzzle_client import KuzzleClient, assert_error, assert_ok, uniq
+
+pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
+
+OPEN = {"equals": {"status": "open"}}
+
+
+class RedisServer:
+    """One redis-server of this module's own, on a free loopback port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="herald-redis-"))
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+             "--dir", str(self.folder)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while not port_accepts(self.port):
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def pause(self, paused: bool) -> None:
+        """SIGSTOP / SIGCONT: a Redis that keeps its connections open and never answers."""
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGSTOP if paused else signal.SIGCONT)
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def cleanup(self) -> None:
+        self.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def redis() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture(scope="module")
+def nodes(redis: RedisServer, herald_binary: Path) -> Iterator[list[HeraldServer]]:
+    started = []
+    for name in ("a", "b", "c"):
+        node = HeraldServer(herald_binary, ["--redis-url", redis.url, "--node-id", f"node-{name}"],
+                            name=f"cluster-{name}")
+        node.start()
+        started.append(node)
+    yield started
+    for node in started:
+        node.stop()
+
+
+async def _eventually_ok(client: KuzzleClient, frame: dict, seconds: float = 10) -> dict:
+    """Repeats the request until it succeeds (a node catching up, Redis coming back)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response = await client.request(frame)
+        if response.get("status") == 200 or time.monotonic() > deadline:
+            return response
+        await asyncio.sleep(0.2)
+
+
+async def _collection(writer: KuzzleClient, readers: list[KuzzleClient]) -> str:
+    """A collection created on the writer's node, once every reader's node has it."""
+    index = uniq("cluster")
+    await writer.ok("collection", "create", index=index, collection="c")
+    for reader in readers:
+        assert_ok(await _eventually_ok(reader, {"controller": "collection", "action": "exists", "index": index,
+                                                "collection": "c"}))
+        deadline = time.monotonic() + 10
+        while not await reader.ok("collection", "exists", index=index, collection="c"):
+            assert time.monotonic() < deadline, "the collection never reached the other node"
+            await asyncio.sleep(0.1)
+    return index
+
+
+async def _version_reached(client: KuzzleClient, index: str, id: str, version: int) -> None:
+    deadline = time.monotonic() + 10
+    while (await client.ok("document", "get", index=index, collection="c", _id=id))["_version"] != version:
+        assert time.monotonic() < deadline, f"{client.name} never saw version {version} of {id}"
+        await asyncio.sleep(0.05)
+
+
+async def test_notifications_cross_nodes_with_scope_and_silent(nodes) -> None:
+    a, b, c = nodes
+    async with KuzzleClient(a.url, name="writer-a") as writer, KuzzleClient(b.url, name="sub-b") as sub, \
+            KuzzleClient(c.url, name="writer-c") as other:
+        index = await _collection(writer, [sub, other])
+        channel = (await sub.subscribe(index, "c", OPEN))["channel"]
+        doc = dict(controller="document", index=index, collection="c", _id="d1")
+        created = assert_ok(await writer.request({**doc, "action": "create", "body": {"status": "open"},
+                                                  "requestId": "cross-1", "volatile": {"tag": "v"}}))
+        [n1] = await sub.wait_notifications(channel, 1)
+        assert (n1["action"], n1["scope"], n1["requestId"]) == ("create", "in", "cross-1")
+        assert n1["volatile"] == {"tag": "v"}
+        assert n1["result"]["_source"] == created["_source"] and n1["result"]["_version"] == 1
+        # Silent: stored everywhere, nobody notified.
+        assert_ok(await writer.request({**doc, "action": "update", "body": {"n": 1}, "silent": True}))
+        # A write from the third node (once its replica has the silent one), then one that takes the
+        # document out of the filter.
+        await _version_reached(other, index, "d1", 2)
+        assert_ok(await other.request({**doc, "action": "update", "body": {"n": 2}}))
+        # Node A's replica follows the stream asynchronously: its next write must be based on version 3
+        # (a write based on an older replica is refused, see the next test).
+        await _version_reached(writer, index, "d1", 3)
+        assert_ok(await writer.request({**doc, "action": "update", "body": {"status": "closed"}}))
+        _, n2, n3 = await sub.wait_notifications(channel, 3)
+        assert (n2["action"], n2["scope"], n2["result"]["_version"]) == ("update", "in", 3)
+        assert n2["result"]["_updatedFields"] == ["n"]
+        assert (n3["action"], n3["scope"], n3["result"]["_version"]) == ("update", "out", 4)
+        await sub.sync()
+        assert len(sub.notifications(channel)) == 3
+        for client in (writer, sub, other):
+            await _version_reached(client, index, "d1", 4)
+
+
+async def test_900_concurrent_upserts_from_3_nodes_on_10_ids_lose_nothing(nodes) -> None:
+    async with KuzzleClient(nodes[0].url, name="a") as on_a, KuzzleClient(nodes[1].url, name="b") as on_b, \
+            KuzzleClient(nodes[2].url, name="c") as on_c:
+        clients = [on_a, on_b, on_c]
+        index = await _collection(on_a, [on_b, on_c])
+        ids = [f"id-{i}" for i in range(10)]
+
+        def frames(node: int) -> list[dict]:
+            return [{"controller": "document", "action": "upsert", "index": index, "collection": "c",
+                     "_id": ids[i % 10], "body": {"changes": {f"from{node}": i}}} for i in range(300)]
+
+        batches = await asyncio.gather(*(client.pipeline(frames(n)) for n, client in enumerate(clients)))
+        accepted = {id: 0 for id in ids}
+        for batch in batches:
+            for response in batch:
+                if response.get("status") == 200:
+                    accepted[response["result"]["_id"]] += 1
+                else:
+                    # Refused (another node changed the document first), never stored.
+                    assert response["error"]["id"] == "services.storage.unexpected_error", response
+        assert sum(accepted.values()) > 0
+        # Every acknowledged upsert is in the version, on every node, and nothing else is.
+        for client in clients:
+            for id in ids:
+                await _version_reached(client, index, id, accepted[id])
+
+
+async def test_writes_fail_clearly_while_redis_is_down_and_resume(nodes, redis: RedisServer) -> None:
+    a, b, _ = nodes
+    async with KuzzleClient(a.url, name="a") as writer, KuzzleClient(b.url, name="b") as sub:
+        index = await _collection(writer, [sub])
+        channel = (await sub.subscribe(index, "c", {}))["channel"]
+        redis.kill()
+        try:
+            started = time.monotonic()
+            response = await writer.request({"controller": "document", "action": "create", "index": index,
+                                             "collection": "c", "_id": "while-down", "body": {}})
+            assert time.monotonic() - started < 10
+            assert_error(response, "core.fatal.service_unavailable")
+            # The refused write is not in the replica either.
+            gone = await writer.request({"controller": "document", "action": "get", "index": index,
+                                         "collection": "c", "_id": "while-down"})
+            assert gone["status"] == 404
+        finally:
+            redis.start()
+        resumed = await _eventually_ok(writer, {"controller": "document", "action": "create", "index": index,
+                                                "collection": "c", "_id": "after", "body": {"back": True}})
+        assert_ok(resumed)
+        [n] = await sub.wait_notifications(channel, 1, timeout=15)
+        assert n["result"]["_id"] == "after"
+
+
+async def test_writes_fail_when_redis_stops_answering_and_resume(nodes, redis: RedisServer) -> None:
+    a = nodes[0]
+    async with KuzzleClient(a.url, name="a") as writer:
+        index = await _collection(writer, [])
+        redis.pause(True)
+        try:
+            started = time.monotonic()
+            response = await writer.request({"controller": "document", "action": "create", "index": index,
+                                             "collection": "c", "_id": "hung", "body": {}}, timeout=20)
+            assert time.monotonic() - started < 15
+            assert_error(response, "core.fatal.service_unavailable")
+            # Reads are served from the replica meanwhile.
+            assert await writer.ok("collection", "exists", index=index, collection="c")
+        finally:
+            redis.pause(False)
+        assert_ok(await _eventually_ok(writer, {"controller": "document", "action": "create", "index": index,
+                                                "collection": "c", "_id": "after-hang", "body": {}}))
+
+
+def test_an_invalid_redis_url_is_refused_at_start(herald_binary: Path) -> None:
+    for given in (["--redis-url", "http://127.0.0.1:1"], []):
+        env = {**os.environ, "HERALD_REDIS_URL": "redis://127.0.0.1:99999"} if not given else None
+        done = subprocess.run([str(herald_binary), "--host", "127.0.0.1", "--port", "0", *given],
+                              capture_output=True, timeout=30, env=env)
+        assert done.returncode != 0
+        assert b"redis" in (done.stdout + done.stderr).lower()
+
+
+async def test_a_new_node_loads_the_state_and_a_killed_node_leaves_the_others_serving(
+        nodes, redis: RedisServer, herald_binary: Path) -> None:
+    a, b, _ = nodes
+    async with KuzzleClient(a.url, name="a") as writer, KuzzleClient(b.url, name="b") as on_b:
+        index = await _collection(writer, [on_b])
+        doc = dict(controller="document", index=index, collection="c", _id="kept")
+        assert_ok(await writer.request({**doc, "action": "create", "body": {"n": 1}}))
+        assert_ok(await writer.request({**doc, "action": "update", "body": {"n": 2}}))
+        late = HeraldServer(herald_binary, ["--redis-url", redis.url, "--node-id", "node-late"], name="cluster-late")
+        late.start()
+        try:
+            async with KuzzleClient(late.url, name="late") as on_late:
+                # Loaded from Redis: the collection, its documents and their versions.
+                assert_ok(await _eventually_ok(on_late, {**doc, "action": "get"}))
+                got = await on_late.ok("document", "get", index=index, collection="c", _id="kept")
+                assert got["_version"] == 2 and got["_source"]["n"] == 2
+                # ... then follows the stream.
+                channel = (await on_late.subscribe(index, "c", {}))["channel"]
+                assert_ok(await writer.request({**doc, "action": "update", "body": {"n": 3}}))
+                [n] = await on_late.wait_notifications(channel, 1)
+                assert n["result"]["_version"] == 3
+            late.process.kill()
+            late.process.wait(10)
+        finally:
+            late.stop()
+        # The others keep serving, and still share their writes.
+        channel = (await on_b.subscribe(index, "c", {}))["channel"]
+        await _version_reached(writer, index, "kept", 3)
+        assert_ok(await writer.request({**doc, "action": "update", "body": {"n": 4}}))
+        [n] = await on_b.wait_notifications(channel, 1)
+        assert n["result"]["_version"] == 4
