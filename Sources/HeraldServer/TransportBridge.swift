@@ -81,6 +81,10 @@ final class TransportBridge: WebSocketServerDelegate, HTTPRequestHandler, Client
                 return
             case "/" where !browser:
                 break
+            case "/":
+                // A browser asking for the page when none is served gets 404, not the API.
+                reply.send(site.response(for: "/") ?? Self.notFound)
+                return
             default:
                 if let file = site.response(for: request.path) {
                     reply.send(file)
@@ -90,6 +94,11 @@ final class TransportBridge: WebSocketServerDelegate, HTTPRequestHandler, Client
         }
         api.handle(request, reply: reply)
     }
+
+    /// The answer to a page path with no file.
+    private static let notFound = HTTPResponse(
+        status: 404, contentType: "text/plain; charset=utf-8", body: Array("Not found\n".utf8),
+        extraHeaders: StaticSite.securityHeaders)
 
     /// `/_ready`, `/_healthcheck`, or else `/metrics`.
     private func page(path: String) -> HTTPResponse {

@@ -96,9 +96,10 @@ def run_herald(tmp_path: Path) -> Iterator:
 
 
 def http_get(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
+    """A GET as a browser sends it (`Accept: text/html`: `/` is the page, not `server:info`)."""
     connection = http.client.HTTPConnection(HOST, port, timeout=ANSWER_TIMEOUT)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers={"Accept": "text/html,*/*;q=0.8"})
         response = connection.getresponse()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
