@@ -37,15 +37,19 @@ public final class Gateway {
     private let parser: JSONParser
     /// Users, profiles, roles and tokens; every request passes its check before it runs.
     let security: SecurityGate
+    /// Logins and stored credentials wait here for their password derivations.
+    private let passwordWork: PasswordWorkQueue
 
     /// The heartbeat frames of the browser SDK.
     private static let ping: [UInt8] = Array(#"{"p":1}"#.utf8)
     private static let pong: [UInt8] = Array(#"{"p":2}"#.utf8)
 
-    /// - Parameter sink: where commits are made safe; `nil` keeps them in memory (released at once).
+    /// - Parameters:
+    ///   - sink: where commits are made safe; `nil` keeps them in memory (released at once).
+    ///   - offLoop: where password derivations run; `nil` derives them on the calling thread.
     public init(
         configuration: GatewayConfiguration, outbox: any ClientOutbox, clock: any EpochClock = SystemEpochClock(),
-        sink: (any CommitSink)? = nil, logger: Logger
+        sink: (any CommitSink)? = nil, offLoop: (any OffLoopExecutor)? = nil, logger: Logger
     ) {
         self.configuration = configuration
         self.outbox = outbox
@@ -65,6 +69,8 @@ public final class Gateway {
         let securityStore = SecurityStore(
             documents: store, hasher: PasswordHasher(iterations: configuration.security.passwordIterations))
         security = SecurityGate(store: securityStore, settings: configuration.security)
+        passwordWork = PasswordWorkQueue(executor: offLoop, hasher: securityStore.hasher,
+                                         maxRunning: configuration.security.passwordWorkers)
         statistics = StatisticsFrames(now: clock.nowMilliseconds()) { [unowned self] in
             ["websocket": connections.count]
         }
@@ -162,10 +168,32 @@ public final class Gateway {
         case .int(let number)?: requestId = String(number)
         default: requestId = requestIDs.next()
         }
-        var request = KuzzleRequest(
+        let request = KuzzleRequest(
             frame: frame, requestId: requestId, controller: frame["controller"]?.stringValue ?? "",
             action: frame["action"]?.stringValue ?? "", timestamp: clock.nowMilliseconds(), connection: connection,
             protocolName: protocolName)
+        let jobs = passwordJobs(of: request)
+        if jobs.isEmpty {
+            run(request, reply: reply, startedAt: startedAt)
+            return
+        }
+        do {
+            try passwordWork.submit(jobs, for: connection) { [unowned self] prepared in
+                // A connection that closed meanwhile gets nothing (a login would link its token to it).
+                guard connections.contains(connection) else { return }
+                security.store.prepared = prepared
+                defer { security.store.prepared = PreparedPasswords() }
+                run(request, reply: reply, startedAt: startedAt)
+            }
+        } catch {
+            pipeline.submit(Commit(request: request, outcome: .failure(error), effects: [], reply: reply,
+                                   startedAt: startedAt))
+        }
+    }
+
+    /// Runs a request's action now and submits its commit.
+    private func run(_ request: KuzzleRequest, reply: Commit.Reply, startedAt: UInt64) {
+        var request = request
         var effects: [Effect] = []
         let outcome: Result<ActionResult, KuzzleError>
         do {
@@ -175,6 +203,21 @@ public final class Gateway {
         }
         pipeline.submit(Commit(request: request, outcome: outcome, effects: effects, reply: reply,
                                startedAt: startedAt))
+    }
+
+    /// The password derivations `request` needs before it can run, for an action its sender may
+    /// run (a refused request runs at once, to be answered with its error without any derivation).
+    private func passwordJobs(of request: KuzzleRequest) -> [PasswordJob] {
+        let jobs = PasswordJobs.needed(by: request, in: security.store)
+        if jobs.isEmpty { return [] }
+        let (index, collection) = target(of: request)
+        do {
+            _ = try security.authorize(request, index: index, collection: collection,
+                                       nowMilliseconds: request.timestamp)
+        } catch {
+            return []
+        }
+        return jobs
     }
 
     /// Checks the request's token and rights (setting the user it runs as), then runs its action.

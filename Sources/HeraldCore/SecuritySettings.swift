@@ -10,6 +10,8 @@ public struct SecuritySettings: Sendable {
     public var loginAttemptsPerMinute = 10
     /// PBKDF2-SHA512 iterations for new password hashes.
     public var passwordIterations = 210_000
+    /// Password derivations (logins, stored credentials) that may run at once off the event loop.
+    public var passwordWorkers = 1
     /// How long before a token expires its connections are warned (`TokenExpiresSoon`); 0: never.
     public var expiryWarningMilliseconds = 0
 

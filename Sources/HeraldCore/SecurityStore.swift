@@ -29,6 +29,9 @@ public final class SecurityStore {
     private var pendingEffects: [Effect] = []
     /// Whether writes are recorded as effects (not during the bootstrap, which every start repeats).
     private var recording = false
+    /// Derivations computed off the loop for the request running now (see ``PasswordWorkQueue``);
+    /// whatever is missing from it is derived on the spot.
+    var prepared = PreparedPasswords()
 
     /// Loads the security documents of `documents`, creating the built-ins on a fresh store:
     /// roles `anonymous`, `default`, `admin` granting everything (Kuzzle's state before an admin
@@ -176,10 +179,13 @@ public final class SecurityStore {
     /// The owner of `username`, if any.
     public func owner(ofUsername username: String) -> String? { localByUsername[username]?.kuid }
 
+    /// The stored hash of `username`'s local password, `nil` for an unknown username.
+    func passwordHash(ofUsername username: String) -> PasswordHash? { localByUsername[username]?.hash }
+
     /// Stores `local` credentials (hashing the password) for `kuid`, replacing its previous ones.
     public func setCredentials(of kuid: String, username: String, password: String, by context: WriteContext) {
         if let previous = usernameByKuid[kuid] { localByUsername[previous] = nil }
-        let hash = hasher.hash(password)
+        let hash = prepared.takeHash(of: password) ?? hasher.hash(password)
         write(Self.credentials, kuid, ["username": .string(username), "hash": .object(hash.json)], context: context)
         localByUsername[username] = (kuid, hash)
         usernameByKuid[kuid] = username
@@ -194,7 +200,9 @@ public final class SecurityStore {
     /// The kuid whose `local` credentials match, or `nil`. Costs one full hash either way.
     public func authenticate(username: String, password: String) -> String? {
         let entry = localByUsername[username]
-        guard hasher.verify(password, against: entry?.hash), let entry else { return nil }
+        let matches = prepared.verdict(for: password, against: entry?.hash)
+            ?? hasher.verify(password, against: entry?.hash)
+        guard matches, let entry else { return nil }
         return entry.kuid
     }
 

@@ -43,6 +43,8 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var tokenTtl = 3600
     public var maxTokenTtl = 0
     public var loginAttemptsPerMinute = 10
+    public var passwordIterations = 210_000
+    public var passwordWorkers = 0
     public var tokenExpiryWarning = 0
 
     public init() {}

@@ -3,7 +3,7 @@ import CryptoExtras
 public import HeraldWire
 
 /// A stored password: PBKDF2-SHA512 of the password with a random salt. Never the password.
-public struct PasswordHash: Sendable, Equatable {
+public struct PasswordHash: Sendable, Hashable {
     public let salt: [UInt8]
     public let iterations: Int
     public let digest: [UInt8]

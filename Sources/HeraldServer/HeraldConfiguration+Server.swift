@@ -38,6 +38,10 @@ extension HeraldConfiguration {
         security.defaultTokenTTL = tokenTtl * 1000
         security.maxTokenTTL = maxTokenTtl > 0 ? maxTokenTtl * 1000 : nil
         security.loginAttemptsPerMinute = loginAttemptsPerMinute
+        security.passwordIterations = passwordIterations
+        // One core stays with the event loop.
+        security.passwordWorkers = passwordWorkers > 0 ? passwordWorkers
+            : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1)
         security.expiryWarningMilliseconds = tokenExpiryWarning * 1000
         configuration.security = security
     }

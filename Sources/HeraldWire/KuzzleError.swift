@@ -431,6 +431,11 @@ extension KuzzleError {
     public static let adminExists = KuzzleError(
         id: "api.process.admin_exists", code: 33_685_513, status: 412, message: "Admin user is already set.")
 
+    /// A request refused because the work it needs cannot be queued now (password derivations).
+    public static let overloaded = KuzzleError(
+        id: "api.process.overloaded", code: 33_685_506, status: 503,
+        message: "Request discarded: Kuzzle Server is temporarily overloaded.")
+
     public static let tooManyLoginAttempts = KuzzleError(
         id: "api.process.too_many_requests", code: 33_685_512, status: 429,
         message: "Rejected: requests rate limit exceeded for this user.")

@@ -18,11 +18,11 @@ final class SecuredHarness {
     let gateway: Gateway
     private var counter = 0
 
-    init(sink: (any CommitSink)? = nil) {
+    init(sink: (any CommitSink)? = nil, offLoop: (any OffLoopExecutor)? = nil) {
         var configuration = GatewayConfiguration(nodeID: "node-test")
         configuration.security.passwordIterations = 1_000
         configuration.security.loginAttemptsPerMinute = 3
-        gateway = Gateway(configuration: configuration, outbox: outbox, clock: clock, sink: sink,
+        gateway = Gateway(configuration: configuration, outbox: outbox, clock: clock, sink: sink, offLoop: offLoop,
                           logger: Logger(label: "test"))
         for connection in 1...4 { gateway.connectionOpened(ConnectionID(UInt64(connection))) }
     }

@@ -72,6 +72,25 @@ import Testing
         #expect(PasswordHasher(iterations: 2_000).verify("pw", against: first))
     }
 
+    @Test func preparedHashesAreUsedUpAndSaltedApart() {
+        var prepared = PreparedPasswords(computing: [.hash("pw"), .hash("pw")], with: hasher)
+        let first = prepared.takeHash(of: "pw"), second = prepared.takeHash(of: "pw")
+        #expect(first != nil && second != nil && first?.salt != second?.salt)
+        #expect(first.map { hasher.verify("pw", against: $0) } == true)
+        #expect(prepared.takeHash(of: "pw") == nil && prepared.isEmpty)
+    }
+
+    @Test func preparedVerdictsHoldForTheHashTheyWereCheckedAgainstOnly() {
+        let stored = hasher.hash("pw"), changed = hasher.hash("pw")
+        let prepared = PreparedPasswords(computing: [.check("pw", against: stored), .check("pw", against: nil),
+                                                     .check("nope", against: stored)], with: hasher)
+        #expect(prepared.verdict(for: "pw", against: stored) == true)
+        #expect(prepared.verdict(for: "nope", against: stored) == false)
+        #expect(prepared.verdict(for: "pw", against: nil) == false)
+        // The password changed since: not prepared, so it is derived again.
+        #expect(prepared.verdict(for: "pw", against: changed) == nil)
+    }
+
     @Test func constantTimeComparison() {
         #expect(constantTimeEquals([1, 2, 3], [1, 2, 3]))
         #expect(!constantTimeEquals([1, 2, 3], [1, 2, 4]))

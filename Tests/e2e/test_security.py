@@ -4,11 +4,13 @@ index, wrong passwords, logout, and a short token's TokenExpired (issue 13)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
 import pytest
 
+from http_api import HttpApi
 from kuzzle_client import KuzzleClient, assert_error, assert_ok, uniq
 
 ADMIN = {"username": "ada", "password": "correct horse battery"}
@@ -151,3 +153,41 @@ async def test_a_two_second_token_expires_and_its_subscription_stops(secured) ->
         await asyncio.sleep(0.3)
         await s.query("server", "now")  # a round trip: anything queued before it has arrived
         assert s.notifications(sub["channel"]) == []
+
+
+async def test_a_login_does_not_stall_the_other_clients(start_server) -> None:
+    """The password derivation runs off the event loop: a request sent right after a login, on
+    another connection, is answered while the login's derivation still runs (a million PBKDF2
+    rounds, about 0.4 s here); with the derivation on the loop it would wait behind it."""
+    server = start_server("--password-iterations", "1000000", "--login-attempts-per-minute", "0", name="slow-hash")
+    async with KuzzleClient(server.url, name="logging-in") as a, KuzzleClient(server.url, name="other") as b:
+        assert_ok(await a.query("security", "createFirstAdmin", _id="ada",
+                                body={"credentials": {"local": ADMIN}}))
+        for transport in ("websocket", "http"):
+            request_id = uniq("login")
+            frame = {"controller": "auth", "action": "login", "strategy": "local", "requestId": request_id,
+                     "body": ADMIN}
+            if transport == "websocket":
+                await a.send(frame)
+                pending = asyncio.ensure_future(
+                    a.wait_frame(lambda r: a._is_response_to(r, request_id), 30.0, "the login answer"))
+            else:
+                api = HttpApi(server.address())
+                api.connection.request("POST", "/_login/local", body=json.dumps(ADMIN).encode(),
+                                       headers={"Content-Type": "application/json"})
+                pending = asyncio.ensure_future(asyncio.to_thread(api.connection.getresponse))
+            # Two round trips: with the derivation on the loop, the login's answer would have been
+            # sent before the first of them was even read.
+            for _ in range(2):
+                assert (await b.query("auth", "checkToken", body={}))["status"] == 200
+            if transport == "websocket":
+                assert not any(a._is_response_to(r, request_id) for r in a.received), \
+                    "the login was answered before requests sent after it"
+            else:
+                assert not pending.done(), "the HTTP login was answered before requests sent after it"
+            answer = await pending
+            if transport == "websocket":
+                assert_ok(answer.frame)["jwt"]
+            else:
+                assert answer.status == 200 and json.loads(answer.read())["result"]["jwt"]
+                api.close()

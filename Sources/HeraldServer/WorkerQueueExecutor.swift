@@ -1,0 +1,43 @@
+import Dispatch
+import HeraldCore
+import HeraldTransport
+
+/// Runs the core's slow work (password derivations) on a concurrent Dispatch queue and brings
+/// each result back to the service thread with ``ServerControl/schedule(_:)``.
+///
+/// Concurrency: ``run(_:completion:)`` is called on the service thread; the work runs on the
+/// queue; the completion runs on the service thread again (checked in debug builds). A result
+/// that arrives after the server stopped is dropped with its completion.
+final class WorkerQueueExecutor: OffLoopExecutor {
+    private let queue = DispatchQueue(label: "herald.passwords", qos: .userInitiated, attributes: .concurrent)
+    private let control: ServerControl
+    private let serviceThread: ServiceThread
+
+    init(control: ServerControl, serviceThread: ServiceThread) {
+        self.control = control
+        self.serviceThread = serviceThread
+    }
+
+    func run<Output: Sendable>(_ work: @escaping @Sendable () -> Output, completion: @escaping (Output) -> Void) {
+        serviceThread.check()
+        let handBack = ServiceThreadOnly(completion)
+        let control = self.control, serviceThread = self.serviceThread
+        queue.async {
+            let output = work()
+            control.schedule {
+                serviceThread.check()
+                handBack.value(output)
+            }
+        }
+    }
+}
+
+/// A value that crosses threads but is only used on the service thread (a completion that
+/// captures loop state): the executor guarantees where it is called.
+private struct ServiceThreadOnly<Value>: @unchecked Sendable {
+    let value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+}
