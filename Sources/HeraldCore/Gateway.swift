@@ -109,9 +109,11 @@ public final class Gateway {
     /// Open connections.
     public var connectionCount: Int { connections.count }
 
-    /// A new connection.
-    public func connectionOpened(_ connection: ConnectionID) {
+    /// A new connection; `address` is its client's IP address when the transport knows it (login
+    /// attempts are limited per address).
+    public func connectionOpened(_ connection: ConnectionID, address: String? = nil) {
         connections.insert(connection)
+        if let address { security.connectionOpened(connection, address: address) }
     }
 
     /// A connection is gone: it leaves every room, and the rooms' `users` channels are told.
@@ -209,7 +211,7 @@ public final class Gateway {
     /// run (a refused request runs at once, to be answered with its error without any derivation).
     private func passwordJobs(of request: KuzzleRequest) -> [PasswordJob] {
         let jobs = PasswordJobs.needed(by: request, in: security.store)
-        if jobs.isEmpty { return [] }
+        if jobs.isEmpty || !security.admitsLogin(request, nowMilliseconds: request.timestamp) { return [] }
         let (index, collection) = target(of: request)
         do {
             _ = try security.authorize(request, index: index, collection: collection,

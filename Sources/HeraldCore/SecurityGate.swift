@@ -44,6 +44,8 @@ final class SecurityGate {
     /// The token each connection sent last and its claims: a client repeats its token on every
     /// request, so most checks compare it with this one instead of hashing it.
     private var lastTokenByConnection: [ConnectionID: (jwt: String, claims: TokenClaims)] = [:]
+    /// The client address of each connection whose transport gave one.
+    private var addressByConnection: [ConnectionID: String] = [:]
 
     init(store: SecurityStore, settings: SecuritySettings) {
         self.store = store
@@ -111,20 +113,41 @@ final class SecurityGate {
 
     // MARK: - Login
 
-    /// The kuid for a local login, with attempt limiting per username and per connection.
+    /// Records the client address of a connection, which login attempts are then counted against.
+    func connectionOpened(_ connection: ConnectionID, address: String) {
+        addressByConnection[connection] = address
+    }
+
+    /// The limiter keys of a login: its username, and its client address (else its connection).
+    private func loginKeys(username: String, connection: ConnectionID) -> (user: String, client: String) {
+        ("user:" + username, addressByConnection[connection].map { "address:" + $0 } ?? "connection:\(connection.rawValue)")
+    }
+
+    /// Whether a request that is an `auth:login` may try now (anything else may): a refused login
+    /// is answered without deriving its password.
+    func admitsLogin(_ request: KuzzleRequest, nowMilliseconds: Int) -> Bool {
+        guard request.controller == "auth", request.action == "login",
+              case .object(let body)? = request.frame["body"], case .string(let username)? = body["username"]
+        else { return true }
+        let keys = loginKeys(username: username, connection: request.connection)
+        return limiter.admits(keys.user, nowMilliseconds: nowMilliseconds)
+            && limiter.admits(keys.client, nowMilliseconds: nowMilliseconds)
+    }
+
+    /// The kuid for a local login, with attempt limiting per username and per client address
+    /// (per connection when the transport gave no address).
     func login(username: String, password: String, connection: ConnectionID, nowMilliseconds: Int)
         throws(KuzzleError) -> String
     {
-        let userKey = "user:" + username
-        let connectionKey = "connection:\(connection.rawValue)"
+        let (userKey, clientKey) = loginKeys(username: username, connection: connection)
         guard limiter.admits(userKey, nowMilliseconds: nowMilliseconds),
-              limiter.admits(connectionKey, nowMilliseconds: nowMilliseconds)
+              limiter.admits(clientKey, nowMilliseconds: nowMilliseconds)
         else { throw .tooManyLoginAttempts }
         guard let kuid = store.authenticate(username: username, password: password),
               store.model.users[kuid] != nil
         else {
             limiter.recordFailure(userKey, nowMilliseconds: nowMilliseconds)
-            limiter.recordFailure(connectionKey, nowMilliseconds: nowMilliseconds)
+            limiter.recordFailure(clientKey, nowMilliseconds: nowMilliseconds)
             throw .wrongCredentials
         }
         limiter.recordSuccess(userKey)
@@ -202,6 +225,7 @@ final class SecurityGate {
 
     func connectionClosed(_ connection: ConnectionID) {
         lastTokenByConnection[connection] = nil
+        addressByConnection[connection] = nil
         for jwt in tokensByConnection.removeValue(forKey: connection) ?? [] {
             connectionsByToken[jwt]?.remove(connection)
             if connectionsByToken[jwt]?.isEmpty == true {

@@ -6,7 +6,7 @@ public struct SecuritySettings: Sendable {
     public var defaultTokenTTL: Int = 3_600_000
     /// Longest lifetime a login may ask for, in milliseconds; `nil`: no maximum (Kuzzle's -1).
     public var maxTokenTTL: Int?
-    /// Failed logins allowed per username and per connection each minute; 0: no limit.
+    /// Failed logins allowed per username and per client address each minute; 0: no limit.
     public var loginAttemptsPerMinute = 10
     /// PBKDF2-SHA512 iterations for new password hashes.
     public var passwordIterations = 210_000

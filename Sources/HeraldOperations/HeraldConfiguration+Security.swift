@@ -9,7 +9,7 @@ extension HeraldConfiguration {
             .init("maxTokenTtl", \.maxTokenTtl, "Longest token lifetime a login may ask for, in seconds (0: no maximum).",
                   range: 0...Int(Int32.max)),
             .init("loginAttemptsPerMinute", \.loginAttemptsPerMinute,
-                  "Failed logins allowed per username and per connection each minute (0: no limit).", range: 0...Int.max),
+                  "Failed logins allowed per username and per client IP address each minute (0: no limit).", range: 0...Int.max),
             .init("passwordIterations", \.passwordIterations,
                   "PBKDF2-SHA512 iterations of new password hashes (stored hashes keep their own count).",
                   range: 210_000...100_000_000),

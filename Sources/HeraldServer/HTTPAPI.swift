@@ -75,7 +75,7 @@ final class HTTPAPI: @unchecked Sendable {
         case .frame(let frame):
             let connection = ConnectionID(nextConnection)
             nextConnection &+= 1
-            gateway.connectionOpened(connection)
+            gateway.connectionOpened(connection, address: request.peerAddress)
             gateway.execute(frame: frame, protocolName: "http", connection: connection, reply: .handler { [self] done, outcome in
                 let result: Result<JSONValue?, KuzzleError> = outcome.map { action in
                     if case .value(let value) = action { return value }

@@ -39,9 +39,9 @@ final class TransportBridge: WebSocketServerDelegate, HTTPRequestHandler, Client
     /// The API core the bridge feeds.
     var core: Gateway { gateway }
 
-    func connectionOpened(_ connection: ConnectionNumber) {
+    func connectionOpened(_ connection: ConnectionNumber, address: String?) {
         server.serviceThread.check()
-        gateway.connectionOpened(ConnectionID(connection))
+        gateway.connectionOpened(ConnectionID(connection), address: address)
     }
 
     func received(_ message: UnsafeRawBufferPointer, from connection: ConnectionNumber) {

@@ -112,8 +112,9 @@ final class HTTPExchanges {
         for name in HTTPRequest.readHeaders {
             if let value = Self.header(wsi, named: name) { headers[name] = value }
         }
-        let request = HTTPRequest(method: Self.method(wsi), path: path, queryFragments: Self.queryFragments(wsi),
+        var request = HTTPRequest(method: Self.method(wsi), path: path, queryFragments: Self.queryFragments(wsi),
                                   headers: headers)
+        request.peerAddress = LWSCalls.peerAddress(wsi)
         let number = nextNumber
         nextNumber += 1
         let declared = Self.header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH).flatMap { Int($0) } ?? 0

@@ -10,6 +10,8 @@ public struct HTTPRequest: Sendable {
     public var headers: [String: String]
     /// The whole body (Content-Length or chunked).
     public var body: [UInt8]
+    /// The client's IP address, when known.
+    public var peerAddress: String?
     /// The body went over the size limit: it was read and dropped, and ``body`` is empty.
     public var bodyExceededLimit = false
     /// The request has a body but was pipelined behind the previous one, which libwebsockets

@@ -11,6 +11,14 @@ enum LWSCalls {
         return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The client's IP address as text (IPv4 dotted, IPv6 colon form), `nil` when unknown.
+    static func peerAddress(_ wsi: OpaquePointer) -> String? {
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard let text = lws_get_peer_simple(wsi, &buffer, buffer.count) else { return nil }
+        let address = String(cString: text)
+        return address.isEmpty ? nil : address
+    }
+
     /// The status and reason of the close frame libwebsockets sends when the callback returns -1.
     static func setCloseReason(_ wsi: OpaquePointer, status: UInt16, reason: String) {
         var bytes = Array(reason.utf8.prefix(120))

@@ -91,7 +91,7 @@ extension WebSocketServer {
         if configuration.limits.socketSendBufferBytes > 0 {
             herald_set_send_buffer(lws_get_socket_fd(wsi), Int32(clamping: configuration.limits.socketSendBufferBytes))
         }
-        delegate?.connectionOpened(number)
+        delegate?.connectionOpened(number, address: LWSCalls.peerAddress(wsi))
         return 0
     }
 

@@ -19,8 +19,8 @@ public struct HTTPResponse: Sendable {
 
 /// What the server tells the application. Every call happens on the service thread.
 public protocol WebSocketServerDelegate: AnyObject {
-    /// A WebSocket handshake completed.
-    func connectionOpened(_ connection: ConnectionNumber)
+    /// A WebSocket handshake completed; `address` is the client's IP address when known.
+    func connectionOpened(_ connection: ConnectionNumber, address: String?)
     /// One complete message (text or binary). The bytes are only valid during the call.
     func received(_ message: UnsafeRawBufferPointer, from connection: ConnectionNumber)
     /// The connection is gone; nothing more can be sent to it.

@@ -123,6 +123,18 @@ final class ManualExecutor: OffLoopExecutor {
         #expect(send(Self.login("ada", "pw"), id: "room-again", from: 99).isEmpty)
     }
 
+    @Test func aLoginOverTheAttemptLimitIsRefusedWithoutADerivation() {
+        _ = secure()
+        for attempt in 0..<3 {
+            #expect(send(Self.login("ada", "nope"), id: "wrong-\(attempt)", from: 2).isEmpty)
+            executor.runNext()
+            _ = harness.outbox.drain()
+        }
+        let refused = send(Self.login("ada", "pw"), id: "limited", from: 2)
+        #expect(executor.waiting == 0)
+        #expect(refused.first?["error"]?.objectValue?["id"] == "api.process.too_many_requests")
+    }
+
     @Test func aConnectionClosedDuringItsLoginGetsNothing() {
         _ = secure()
         #expect(send(Self.login("ada", "pw"), id: "login", from: 3).isEmpty)

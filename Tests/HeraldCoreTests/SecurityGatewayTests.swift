@@ -174,6 +174,27 @@ final class SecuredHarness {
         #expect(!harness.login("ada", "pw", from: 3).isEmpty)
     }
 
+    @Test func failedLoginsCountPerClientAddressAcrossConnections() {
+        let harness = SecuredHarness()
+        _ = harness.secure()
+        for connection: UInt64 in 10...12 { harness.gateway.connectionOpened(ConnectionID(connection), address: "192.0.2.7") }
+        harness.gateway.connectionOpened(ConnectionID(13), address: "192.0.2.8")
+        let login: (String, String) -> JSONObject = { username, password in
+            ["controller": "auth", "action": "login", "strategy": "local",
+             "body": ["username": .string(username), "password": .string(password)]]
+        }
+        // Three usernames, three connections, one address: its fourth attempt is refused.
+        for (connection, username) in zip(UInt64(10)...12, ["u1", "u2", "u3"]) {
+            #expect(harness.error(login(username, "nope"), from: connection).id == "plugin.strategy.missing_user")
+        }
+        #expect(harness.error(login("ada", "pw"), from: 10).id == "api.process.too_many_requests")
+        // A reconnection from that address is still refused; another address is not.
+        harness.gateway.connectionClosed(ConnectionID(10))
+        harness.gateway.connectionOpened(ConnectionID(14), address: "192.0.2.7")
+        #expect(harness.error(login("ada", "pw"), from: 14).id == "api.process.too_many_requests")
+        #expect(!harness.login("ada", "pw", from: 13).isEmpty)
+    }
+
     @Test func logoutRevokesAndBadTokensAreRefused() {
         let harness = SecuredHarness()
         let admin = harness.secure()

@@ -30,7 +30,7 @@ import Testing
     /// Counts end-of-pass calls; read from the test thread only after the server stopped.
     final class PassCounter: WebSocketServerDelegate, @unchecked Sendable {
         var passes = 0
-        func connectionOpened(_ connection: ConnectionNumber) {}
+        func connectionOpened(_ connection: ConnectionNumber, address: String?) {}
         func received(_ message: UnsafeRawBufferPointer, from connection: ConnectionNumber) {}
         func connectionClosed(_ connection: ConnectionNumber) {}
         func httpRequest(path: String) -> HTTPResponse { HTTPResponse(status: 404, contentType: "text/plain", body: []) }

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from http_api import HttpApi
 from kuzzle_client import KuzzleClient, assert_error, assert_ok, uniq
 
 PASSWORD = "pw-admin-1"
@@ -221,3 +222,13 @@ async def test_token_lifetime_limits_and_login_attempts(start_server) -> None:
         for _ in range(2):
             assert_error(await login(c, "a", "wrong"), "plugin.strategy.missing_user")
         assert_error(await login(c, "a", "pw"), "api.process.too_many_requests")
+    # The failures count against the client address: a new connection, or HTTP, from it is refused
+    # too, whatever the username.
+    async with KuzzleClient(server.url) as c:
+        assert_error(await login(c, "someone-else", "pw"), "api.process.too_many_requests")
+    api = HttpApi(server.address())
+    try:
+        answer = api.call("POST", "/_login/local", {"username": "someone-else", "password": "pw"})
+        assert answer.status == 429 and answer.error["id"] == "api.process.too_many_requests"
+    finally:
+        api.close()
