@@ -34,6 +34,8 @@ public final class Gateway {
     private var requestIDs = RequestIDGenerator()
     private var connections: Set<ConnectionID> = []
     private var rateLimiter: RequestRateLimiter
+    /// Requests per user and second, against its profiles' `rateLimit`.
+    private var userRates = UserRateLimiter()
     private let parser: JSONParser
     /// Users, profiles, roles and tokens; every request passes its check before it runs.
     let security: SecurityGate
@@ -232,6 +234,7 @@ public final class Gateway {
         if index == SecurityStore.internalIndex { throw .unknownIndex(SecurityStore.internalIndex) }
         request.userID = try security.authorize(request, index: index, collection: collection,
                                                 nowMilliseconds: request.timestamp)
+        try checkRateLimit(of: request)
         guard let controller = actions[request.controller] else {
             throw .controllerNotFound(request.controller)
         }
@@ -245,6 +248,16 @@ public final class Gateway {
             security.subscribed(jwt, connection: request.connection, roomId: roomId)
         }
         return result
+    }
+
+    /// The profiles' `rateLimit`, as Kuzzle applies it: per user and second, except for `auth:login`
+    /// (limited by its failures instead) and an authenticated user's `auth:logout`.
+    private func checkRateLimit(of request: KuzzleRequest) throws(KuzzleError) {
+        let exempt = request.controller == "auth"
+            && (request.action == "login" || (request.action == "logout" && request.userID != SecurityUser.anonymousID))
+        let limit = exempt ? 0 : security.store.model.rateLimit(ofUser: request.userID)
+        guard limit > 0 else { return }
+        if !userRates.admit(request.userID, limit: limit, nowMilliseconds: request.timestamp) { throw .tooManyRequests }
     }
 
     /// The index and collection a request acts on, for the rights check: its arguments, or for

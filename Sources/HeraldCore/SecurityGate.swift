@@ -142,7 +142,7 @@ final class SecurityGate {
         let (userKey, clientKey) = loginKeys(username: username, connection: connection)
         guard limiter.admits(userKey, nowMilliseconds: nowMilliseconds),
               limiter.admits(clientKey, nowMilliseconds: nowMilliseconds)
-        else { throw .tooManyLoginAttempts }
+        else { throw .tooManyRequests }
         guard let kuid = store.authenticate(username: username, password: password),
               store.model.users[kuid] != nil
         else {

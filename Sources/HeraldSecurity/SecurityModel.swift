@@ -42,6 +42,8 @@ public final class SecurityModel {
     public private(set) var profiles: [String: SecurityProfile] = [:]
     public private(set) var users: [String: SecurityUser] = [:]
     private var decisions: [RightsQuery: Bool] = [:]
+    /// user → requests per second it may send (0: unlimited), drawn from its profiles.
+    private var rateLimits: [String: Int] = [:]
     /// The cache is emptied when it reaches this size (queries name client-chosen indexes).
     private let maximumCachedDecisions: Int
 
@@ -52,26 +54,49 @@ public final class SecurityModel {
     /// How many decisions are cached (for tests and metrics).
     public var cachedDecisionCount: Int { decisions.count }
 
-    public func put(_ role: SecurityRole) { roles[role.id] = role; decisions.removeAll(keepingCapacity: true) }
+    public func put(_ role: SecurityRole) { roles[role.id] = role; changed() }
     public func put(_ profile: SecurityProfile) {
         profiles[profile.id] = profile
-        decisions.removeAll(keepingCapacity: true)
+        changed()
     }
-    public func put(_ user: SecurityUser) { users[user.id] = user; decisions.removeAll(keepingCapacity: true) }
+    public func put(_ user: SecurityUser) { users[user.id] = user; changed() }
 
     @discardableResult public func removeRole(_ id: String) -> SecurityRole? {
-        decisions.removeAll(keepingCapacity: true)
+        changed()
         return roles.removeValue(forKey: id)
     }
 
     @discardableResult public func removeProfile(_ id: String) -> SecurityProfile? {
-        decisions.removeAll(keepingCapacity: true)
+        changed()
         return profiles.removeValue(forKey: id)
     }
 
     @discardableResult public func removeUser(_ id: String) -> SecurityUser? {
-        decisions.removeAll(keepingCapacity: true)
+        changed()
         return users.removeValue(forKey: id)
+    }
+
+    /// Empties what was drawn from the roles, profiles and users.
+    private func changed() {
+        decisions.removeAll(keepingCapacity: true)
+        rateLimits.removeAll(keepingCapacity: true)
+    }
+
+    /// The requests per second `userId` may send, 0 for unlimited: as in Kuzzle, the most
+    /// permissive of its profiles' `rateLimit`, where any unlimited profile makes the user unlimited.
+    public func rateLimit(ofUser userId: String) -> Int {
+        if let cached = rateLimits[userId] { return cached }
+        var limit = 0
+        for profileId in users[userId]?.profileIds ?? [] {
+            let profileLimit = profiles[profileId]?.rateLimit ?? 0
+            if profileLimit == 0 {
+                limit = 0
+                break
+            }
+            limit = max(limit, profileLimit)
+        }
+        rateLimits[userId] = limit
+        return limit
     }
 
     /// Profiles that use `roleId`, and users that use `profileId` (deletion guards).

@@ -436,7 +436,8 @@ extension KuzzleError {
         id: "api.process.overloaded", code: 33_685_506, status: 503,
         message: "Request discarded: Kuzzle Server is temporarily overloaded.")
 
-    public static let tooManyLoginAttempts = KuzzleError(
+    /// Too many failed logins, or more requests in a second than the user's profiles allow.
+    public static let tooManyRequests = KuzzleError(
         id: "api.process.too_many_requests", code: 33_685_512, status: 429,
         message: "Rejected: requests rate limit exceeded for this user.")
 

@@ -195,6 +195,31 @@ final class SecuredHarness {
         #expect(!harness.login("ada", "pw", from: 13).isEmpty)
     }
 
+    @Test func aProfilesRateLimitCountsEachUsersRequestsPerSecond() {
+        let harness = SecuredHarness()
+        let admin = harness.secure()
+        harness.result(["controller": "security", "action": "createProfile", "_id": "slow",
+                        "body": ["policies": [["roleId": "admin"]], "rateLimit": 2]], jwt: admin)
+        harness.result(["controller": "security", "action": "createUser", "_id": "sam",
+                        "body": ["content": ["profileIds": ["slow"]],
+                                 "credentials": ["local": ["username": "sam", "password": "pw"]]]], jwt: admin)
+        let sam = harness.login("sam", "pw")
+        harness.clock.advance(1_000 - harness.clock.nowMilliseconds() % 1_000)
+        let now: JSONObject = ["controller": "server", "action": "now"]
+        harness.result(now, jwt: sam)
+        harness.result(now, jwt: sam)
+        let refused = harness.error(now, jwt: sam)
+        #expect(refused.id == "api.process.too_many_requests" && refused.status == 429)
+        #expect(refused.message == "Rejected: requests rate limit exceeded for this user.")
+        // Logins and an authenticated logout are not counted; other users are not slowed.
+        #expect(!harness.login("sam", "pw").isEmpty)
+        harness.result(now, jwt: admin)
+        harness.clock.advance(1_000)
+        harness.result(now, jwt: sam)
+        harness.result(now, jwt: sam)
+        harness.result(["controller": "auth", "action": "logout"], jwt: sam)
+    }
+
     @Test func logoutRevokesAndBadTokensAreRefused() {
         let harness = SecuredHarness()
         let admin = harness.secure()

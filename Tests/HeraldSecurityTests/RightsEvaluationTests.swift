@@ -73,6 +73,23 @@ import Testing
         #expect(!allowed(model, "two", "document", "upsert", "z", "c"))
     }
 
+    @Test func aUsersRateLimitIsItsMostPermissiveProfiles() {
+        let profiles = [SecurityProfile(id: "ten", policies: [], rateLimit: 10),
+                        SecurityProfile(id: "twenty", policies: [], rateLimit: 20),
+                        SecurityProfile(id: "unlimited", policies: [])]
+        let model = model([], profiles, users: [
+            SecurityUser(id: "a", profileIds: ["ten", "twenty"]), SecurityUser(id: "b", profileIds: ["ten", "unlimited"]),
+            SecurityUser(id: "c", profileIds: ["ten"]), SecurityUser(id: "none", profileIds: []),
+        ])
+        #expect(model.rateLimit(ofUser: "a") == 20)
+        #expect(model.rateLimit(ofUser: "b") == 0)
+        #expect(model.rateLimit(ofUser: "c") == 10)
+        #expect(model.rateLimit(ofUser: "none") == 0 && model.rateLimit(ofUser: "ghost") == 0)
+        // A changed profile is seen at once (the cached limit is dropped).
+        model.put(SecurityProfile(id: "ten", policies: [], rateLimit: 3))
+        #expect(model.rateLimit(ofUser: "c") == 3)
+    }
+
     @Test func unknownUsersProfilesAndRolesGrantNothing() {
         let profile = SecurityProfile(id: "p", policies: [SecurityPolicy(roleId: "missing")])
         let model = model([], [profile], users: [SecurityUser(id: "u", profileIds: ["p", "nope"])])

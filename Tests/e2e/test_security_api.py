@@ -232,3 +232,30 @@ async def test_token_lifetime_limits_and_login_attempts(start_server) -> None:
         assert answer.status == 429 and answer.error["id"] == "api.process.too_many_requests"
     finally:
         api.close()
+
+
+async def test_a_profiles_rate_limit_refuses_a_users_extra_requests(api) -> None:
+    """rateLimit 1: of ten requests sent back to back at most a few fall in distinct seconds, so
+    most are refused with Kuzzle's 429, over WebSocket and HTTP alike; logout is never refused."""
+    async with KuzzleClient(api.url) as c:
+        jwt = await admin(c)
+        profile, kuid = uniq("slow"), uniq("slow-user")
+        await c.ok("security", "createProfile", _id=profile, jwt=jwt,
+                   body={"policies": [{"roleId": "admin"}], "rateLimit": 1})
+        await c.ok("security", "createUser", _id=kuid, jwt=jwt, body={
+            "content": {"profileIds": [profile]}, "credentials": {"local": {"username": kuid, "password": "pw"}}})
+        token = assert_ok(await login(c, kuid, "pw"))["jwt"]
+        answers = await c.pipeline([{"controller": "server", "action": "now", "jwt": token} for _ in range(10)])
+        refused = [a for a in answers if a.get("error")]
+        assert 0 < len(answers) - len(refused) <= 5 and refused
+        for answer in refused:
+            assert answer["status"] == 429 and answer["error"]["id"] == "api.process.too_many_requests"
+            assert answer["error"]["message"] == "Rejected: requests rate limit exceeded for this user."
+        http = HttpApi(api.address())
+        try:
+            statuses = [http.call("GET", "/_now", headers={"Authorization": f"Bearer {token}"}).status
+                        for _ in range(10)]
+        finally:
+            http.close()
+        assert set(statuses) <= {200, 429} and 429 in statuses and statuses.count(200) <= 5
+        assert await c.ok("auth", "logout", jwt=token) == {"acknowledged": True}
