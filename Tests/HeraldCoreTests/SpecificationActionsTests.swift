@@ -238,13 +238,17 @@ import Testing
         #expect(node.document("create", ["body": ["level": 2]]).errorId == nil)
     }
 
-    @Test func deletingTheCollectionOrItsIndexKeepsTheSpecificationAsKuzzleDoes() {
+    @Test func deletingTheCollectionItsIndexOrEveryIndexKeepsTheSpecificationAsKuzzleDoes() {
         let harness = specified()
         #expect(harness.request(["controller": "collection", "action": "delete", "index": "i", "collection": "c"])
             .errorId == nil)
         harness.ready()
         #expect(harness.document("create", ["body": ["level": 2]]).errorId == "validation.check.failed_field")
         #expect(harness.request(["controller": "index", "action": "delete", "index": "i"]).errorId == nil)
+        harness.ready()
+        #expect(harness.document("create", ["body": ["level": 2]]).errorId == "validation.check.failed_field")
+        // admin:resetDatabase deletes the public indexes only, as Kuzzle's does.
+        #expect(harness.request(["controller": "admin", "action": "resetDatabase"]).errorId == nil)
         harness.ready()
         #expect(harness.document("create", ["body": ["level": 2]]).errorId == "validation.check.failed_field")
         #expect(collection(harness, "getSpecifications").at("result.validation") == .object(Self.specification))
