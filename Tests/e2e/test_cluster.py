@@ -109,9 +109,14 @@ async def _collection(writer: KuzzleClient, readers: list[KuzzleClient]) -> str:
 
 
 async def _version_reached(client: KuzzleClient, index: str, id: str, version: int) -> None:
+    """Waits until the client's node has that version of the document (it may not have it at all yet)."""
     deadline = time.monotonic() + 10
-    while (await client.ok("document", "get", index=index, collection="c", _id=id))["_version"] != version:
-        assert time.monotonic() < deadline, f"{client.name} never saw version {version} of {id}"
+    while True:
+        response = await client.request({"controller": "document", "action": "get", "index": index,
+                                         "collection": "c", "_id": id})
+        if response.get("status") == 200 and response["result"]["_version"] == version:
+            return
+        assert time.monotonic() < deadline, f"{client.name} never saw version {version} of {id}: {response}"
         await asyncio.sleep(0.05)
 
 
