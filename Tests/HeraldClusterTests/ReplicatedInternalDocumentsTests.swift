@@ -72,7 +72,9 @@ private final class AnswerBox: @unchecked Sendable {
     var result: Result<ActionResult, KuzzleError>?
 }
 
-@Suite struct ReplicatedSpecificationTests {
+/// Documents of the internal index (validation specifications, security objects) made on one node
+/// and applied by another from the change stream.
+@Suite struct ReplicatedInternalDocumentsTests {
     private static let target: JSONObject = ["index": "i", "collection": "c"]
 
     private func specify(_ node: Node, _ action: String, body: JSONObject? = nil) {
@@ -101,5 +103,21 @@ private final class AnswerBox: @unchecked Sendable {
         specify(a, "deleteSpecifications")
         try b.follow(a)
         #expect(b.unnamedDocumentError == nil)
+    }
+
+    @Test func anotherNodeRebuildsItsSecurityModelFromReplicatedSecurityDocuments() throws {
+        let a = Node(), b = Node()
+        let role: JSONObject = ["_id": "reader", "body": ["controllers": ["document": ["actions": ["get": true]]]]]
+        if case .failure(let error)? = a.run("security", "createRole", role) { Issue.record("\(error)") }
+        guard case .failure(let missing)? = b.run("security", "getRole", ["_id": "reader"]) else {
+            Issue.record("the role exists on the other node before its record arrived")
+            return
+        }
+        #expect(missing.id == "security.role.not_found")
+        try b.follow(a)
+        guard case .success? = b.run("security", "getRole", ["_id": "reader"]) else {
+            Issue.record("the replicated role is unknown to the other node's security model")
+            return
+        }
     }
 }
