@@ -119,7 +119,11 @@ let package = Package(
             name: "HeraldTransportTests",
             dependencies: ["HeraldTransport", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "HeraldClusterTests", dependencies: ["HeraldCluster", "HeraldCore", "HeraldStore", "HeraldWire"]),
+        .testTarget(
+            name: "HeraldClusterTests",
+            dependencies: [
+                "HeraldCluster", "HeraldCore", "HeraldStore", "HeraldWire", .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "HeraldRedisTests", dependencies: ["HeraldRedis", "CHiredis"]),
         .testTarget(
             name: "HeraldServerTests",

@@ -62,8 +62,7 @@ struct ChangeRecord {
             entry.append("t", .string("dropCollection"))
             entry.append("i", .string(index))
             entry.append("c", .string(collection))
-        case .published, .user, .specificationsChanged:
-            // Validation specifications stay on the node that set them (not replicated yet).
+        case .published, .user:
             return nil
         }
         return .object(entry)
@@ -119,5 +118,47 @@ struct ChangeRecord {
                 updatedFields: updatedFields, notifies: entry["n"] != .bool(false), mapping: mapping))
         }
         return Decoded(instance: instance, sequence: UInt64(sequence), request: request, entries: entries)
+    }
+}
+
+extension ChangeRecord.Decoded {
+    /// Applies the record's entries to `store` (this node's replica), in order, and answers the
+    /// effects they stand for (what the notifier and the state derived from documents need).
+    func apply(to store: DocumentStore) -> [Effect] {
+        var effects: [Effect] = []
+        for change in entries {
+            switch change.kind {
+            case "doc":
+                let document = StoredDocument(id: change.id, source: change.source, version: change.version)
+                if change.verb == .delete {
+                    let removed = store.removeReplicated(index: change.index, collection: change.collection, id: change.id)
+                    effects.append(.document(DocumentChange(
+                        index: change.index, collection: change.collection, document: removed ?? document,
+                        previous: removed ?? document, verb: .delete, notifies: change.notifies)))
+                } else {
+                    let previous = store.putReplicated(index: change.index, collection: change.collection, document: document)
+                    effects.append(.document(DocumentChange(
+                        index: change.index, collection: change.collection, document: document, previous: previous,
+                        verb: change.verb, updatedFields: change.updatedFields, notifies: change.notifies)))
+                }
+            case "index":
+                try? store.createIndex(change.index)
+            case "dropIndex":
+                try? store.deleteIndex(change.index)
+                effects.append(.indexDeleted(index: change.index))
+            case "collection":
+                store.createCollection(index: change.index, collection: change.collection)
+                _ = try? store.updateMapping(index: change.index, collection: change.collection, mappings: change.mapping)
+            case "truncate":
+                _ = try? store.truncateCollection(index: change.index, collection: change.collection)
+                effects.append(.collectionTruncated(index: change.index, collection: change.collection))
+            case "dropCollection":
+                try? store.deleteCollection(index: change.index, collection: change.collection)
+                effects.append(.collectionDeleted(index: change.index, collection: change.collection))
+            default:
+                continue
+            }
+        }
+        return effects
     }
 }

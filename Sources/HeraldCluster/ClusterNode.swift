@@ -44,6 +44,7 @@ public final class ClusterNode {
     public func start(gateway: Gateway) {
         sink.pipeline = gateway.commitPipeline
         sink.store = gateway.store
+        sink.afterUndo = { [unowned gateway] effects in gateway.internalDocumentsChanged(effects) }
         follower.gateway = gateway
         writer.start()
         reader.start()

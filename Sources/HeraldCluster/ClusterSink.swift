@@ -17,6 +17,8 @@ public final class ClusterSink: CommitSink {
     public weak var pipeline: CommitPipeline?
     /// The replica the actions wrote to (rolled back on failures).
     var store: DocumentStore?
+    /// Called with the effects undone in the replica, for state derived from its documents.
+    var afterUndo: ([Effect]) -> Void = { _ in }
     /// This process's name on the stream (the node id plus a random suffix, unique per run).
     let instance: String
     private let client: RedisClient
@@ -109,6 +111,7 @@ public final class ClusterSink: CommitSink {
         if let store {
             for entry in doomed.reversed() { Self.undo(entry.commit.effects, in: store) }
             Self.undo(commit.effects, in: store)
+            afterUndo(doomed.flatMap(\.commit.effects) + commit.effects)
         }
         pipeline?.failed(through: doomedThrough, error: error)
     }
@@ -147,7 +150,7 @@ public final class ClusterSink: CommitSink {
                 operations.append(["truncate", index, collection, "0", "0", ""])
             case .collectionDeleted(let index, let collection):
                 operations.append(["dropCollection", index, collection, "0", "0", ""])
-            case .published, .user, .specificationsChanged:
+            case .published, .user:
                 continue
             }
         }

@@ -68,6 +68,7 @@ final class StreamFollower {
                 }
                 position += 5
             }
+            gateway?.reloadInternalState()
             logger.info("cluster state loaded", metadata: ["documents": "\(loaded)", "streamId": "\(lastId)"])
             self.lastId = lastId
             readNext()
@@ -115,41 +116,6 @@ final class StreamFollower {
         if record.instance == instance && !unknownOutcome().contains(record.sequence) { return }
         guard let gateway else { return }
         applied += 1
-        let store = gateway.store
-        var effects: [Effect] = []
-        for change in record.entries {
-            switch change.kind {
-            case "doc":
-                let document = StoredDocument(id: change.id, source: change.source, version: change.version)
-                if change.verb == .delete {
-                    let removed = store.removeReplicated(index: change.index, collection: change.collection, id: change.id)
-                    effects.append(.document(DocumentChange(
-                        index: change.index, collection: change.collection, document: removed ?? document,
-                        previous: removed ?? document, verb: .delete, notifies: change.notifies)))
-                } else {
-                    let previous = store.putReplicated(index: change.index, collection: change.collection, document: document)
-                    effects.append(.document(DocumentChange(
-                        index: change.index, collection: change.collection, document: document, previous: previous,
-                        verb: change.verb, updatedFields: change.updatedFields, notifies: change.notifies)))
-                }
-            case "index":
-                try? store.createIndex(change.index)
-            case "dropIndex":
-                try? store.deleteIndex(change.index)
-                effects.append(.indexDeleted(index: change.index))
-            case "collection":
-                store.createCollection(index: change.index, collection: change.collection)
-                _ = try? store.updateMapping(index: change.index, collection: change.collection, mappings: change.mapping)
-            case "truncate":
-                _ = try? store.truncateCollection(index: change.index, collection: change.collection)
-                effects.append(.collectionTruncated(index: change.index, collection: change.collection))
-            case "dropCollection":
-                try? store.deleteCollection(index: change.index, collection: change.collection)
-                effects.append(.collectionDeleted(index: change.index, collection: change.collection))
-            default:
-                continue
-            }
-        }
-        gateway.notifyReplicated(effects, request: record.request)
+        gateway.replicated(record.apply(to: gateway.store), request: record.request)
     }
 }

@@ -21,16 +21,12 @@ public enum Effect: Sendable {
     case collectionTruncated(index: String, collection: String)
     /// A collection and its documents were deleted.
     case collectionDeleted(index: String, collection: String)
-    /// A collection's validation specification was stored (as given to
-    /// `collection:updateSpecifications`), or removed (`nil`).
-    case specificationsChanged(index: String, collection: String, specification: JSONObject?)
 
     /// Whether the effect changes stored state (and so must reach the sink before it is released).
     public var changesStore: Bool {
         switch self {
         case .published, .user: return false
-        case .document, .indexCreated, .indexDeleted, .collectionChanged, .collectionTruncated, .collectionDeleted,
-             .specificationsChanged:
+        case .document, .indexCreated, .indexDeleted, .collectionChanged, .collectionTruncated, .collectionDeleted:
             return true
         }
     }

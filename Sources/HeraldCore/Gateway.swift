@@ -65,7 +65,8 @@ public final class Gateway {
             limits: .init(maxRooms: configuration.maxRooms,
                           maxRoomsPerConnection: configuration.maxSubscriptionsPerConnection))
         cursors = ScrollCursors(limits: configuration.scrollLimits)
-        specifications = SpecificationRegistry(koncorde: Koncorde(maxConditions: configuration.maxFilterConditions))
+        specifications = SpecificationRegistry(
+            koncorde: Koncorde(maxConditions: configuration.maxFilterConditions), documents: store)
         notifier = Notifier(registry: registry, outbox: outbox, nodeID: configuration.nodeID, metrics: metrics)
         encoder = ResponseEncoder(nodeID: configuration.nodeID)
         let securityStore = SecurityStore(
@@ -272,10 +273,29 @@ public final class Gateway {
         return (request.frame["index"]?.stringValue, request.frame["collection"]?.stringValue)
     }
 
-    /// Rebuilds users, profiles, roles and credentials from the store's internal index: call it
-    /// after documents were loaded into ``store`` from elsewhere (a journal replay at start).
-    public func reloadSecurity() {
+    /// Rebuilds what Herald derives from its internal index (users, profiles, roles, credentials
+    /// and validation specifications) from the documents of ``store``: call it after they were
+    /// loaded or put back from elsewhere (a journal replay at start, a rollback, a cluster load).
+    public func reloadInternalState() {
         security.store.load()
+        reportSkipped(specifications.load())
+    }
+
+    /// The replica changed outside the actions (another node's change applied, a refused write
+    /// undone): rebuilds what derives from the internal documents among `effects`, if any.
+    public func internalDocumentsChanged(_ effects: [Effect]) {
+        var security = false, specifications = false
+        for case .document(let change) in effects where change.index == SecurityStore.internalIndex {
+            if change.collection == SpecificationRegistry.collection { specifications = true } else { security = true }
+        }
+        if security { self.security.store.load() }
+        if specifications { reportSkipped(self.specifications.load()) }
+    }
+
+    private func reportSkipped(_ specifications: [String]) {
+        guard !specifications.isEmpty else { return }
+        logger.warning("stored validation specifications that do not curate are ignored",
+                       metadata: ["ids": "\(specifications)"])
     }
 
     /// Called by the transport once a second: connections whose token expired get Kuzzle's
@@ -336,9 +356,11 @@ public final class Gateway {
         }
     }
 
-    /// Notifies this node's subscribers of changes another node made (cluster mode), as if `request`
-    /// had run here; the caller already applied them to ``store``.
-    public func notifyReplicated(_ effects: [Effect], request: KuzzleRequest) {
+    /// Changes another node made (cluster mode), which the caller already applied to ``store``:
+    /// rebuilds what derives from the internal documents they touched, then notifies this node's
+    /// subscribers as if `request` had run here.
+    public func replicated(_ effects: [Effect], request: KuzzleRequest) {
+        internalDocumentsChanged(effects)
         notifier.notify(effects, request: request)
     }
 

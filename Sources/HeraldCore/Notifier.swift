@@ -68,7 +68,7 @@ public final class Notifier {
                 forgetDocuments(index: index)
             case .collectionTruncated(let index, let collection), .collectionDeleted(let index, let collection):
                 forgetDocuments(index: index, collection: collection)
-            case .indexCreated, .collectionChanged, .specificationsChanged:
+            case .indexCreated, .collectionChanged:
                 continue
             }
         }

@@ -10,7 +10,8 @@ import HeraldWire
 /// request that names it, and `index:list` hides it. Not thread-safe: owned by the gateway's
 /// thread.
 public final class SecurityStore {
-    /// The internal index; `%` cannot start a user index name in Kuzzle.
+    /// The internal index (which also holds the validation specifications of
+    /// ``SpecificationRegistry``); `%` cannot start a user index name in Kuzzle.
     public static let internalIndex = "%kuzzle"
     static let roles = "roles"
     static let profiles = "profiles"

@@ -5,8 +5,9 @@ import HeraldWire
 /// `getSpecifications`, `deleteSpecifications`, `validateSpecifications`, `searchSpecifications`
 /// (with `scroll`) and `scrollSpecifications`.
 ///
-/// A specification is stored as given (and journaled as a ``Effect/specificationsChanged(index:collection:specification:)``
-/// effect) once it curates; a collection need not exist to have one, as in Kuzzle.
+/// A specification is stored as given, as a document of the internal index
+/// (``SpecificationRegistry``), once it curates; a collection need not exist to have one, and
+/// deleting the collection or its index keeps it, as in Kuzzle.
 struct SpecificationActions {
     let specifications: SpecificationRegistry
     let limits: StorageLimits
@@ -37,9 +38,8 @@ struct SpecificationActions {
         case .failure(let errors):
             throw .invalidSpecifications(errors.messages.joined(separator: "\n\t- "))
         case .success(let curated):
-            specifications.set(raw, curated: curated, index: target.index, collection: target.collection)
-            effects.append(.specificationsChanged(index: target.index, collection: target.collection,
-                                                  specification: raw))
+            try specifications.store(raw, curated: curated, index: target.index, collection: target.collection,
+                                     context: DocumentController.context(request), effects: &effects)
             return .value(.object(raw))
         }
     }
@@ -56,10 +56,7 @@ struct SpecificationActions {
     /// Acknowledged whether or not the collection had a specification.
     private func delete(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let target = try CollectionTarget(request)
-        if specifications.remove(index: target.index, collection: target.collection) {
-            effects.append(.specificationsChanged(index: target.index, collection: target.collection,
-                                                  specification: nil))
-        }
+        specifications.remove(index: target.index, collection: target.collection, effects: &effects)
         return .value(["acknowledged": true])
     }
 

@@ -32,9 +32,6 @@ enum JournalOperation: Sendable {
             self = .deleteCollection(index: index, collection: collection)
         case .published, .user:
             return nil
-        case .specificationsChanged:
-            // Validation specifications are kept in memory only (not journaled yet).
-            return nil
         }
     }
 }

@@ -29,7 +29,8 @@ public final class JournalSink: CommitSink {
     public weak var pipeline: CommitPipeline?
     /// The store a failed write is rolled back in.
     public weak var store: DocumentStore?
-    /// Called after a rollback, for state derived from the store (the security model).
+    /// Called after a rollback, for state derived from the store (the security model, the
+    /// validation specifications).
     public var afterRollback: () -> Void = {}
     private let writer: JournalWriter
     private let schedule: LoopScheduler

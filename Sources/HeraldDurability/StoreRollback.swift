@@ -14,7 +14,7 @@ enum StoreRollback {
         for effect in effects {
             switch effect {
             case .document(let change): changes.append(change)
-            case .published, .user, .specificationsChanged: continue
+            case .published, .user: continue
             case .indexCreated, .indexDeleted, .collectionChanged, .collectionTruncated, .collectionDeleted:
                 return false
             }

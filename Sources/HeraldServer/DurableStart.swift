@@ -28,10 +28,10 @@ struct DurableStart {
         let started = ContinuousClock.now
         let documents = try directory.load(into: bridge.store)
         try directory.persistMissingIndexes(of: bridge.store)
-        bridge.reloadSecurity()
+        bridge.reloadInternalState()
         sink.pipeline = bridge.commitPipeline
         sink.store = bridge.store
-        sink.afterRollback = { [unowned bridge] in bridge.reloadSecurity() }
+        sink.afterRollback = { [unowned bridge] in bridge.reloadInternalState() }
         let elapsed = ContinuousClock.now - started
         logger.info("data loaded", metadata: [
             "dataDir": "\(directory.path)", "documents": "\(documents)", "seconds": "\(elapsed)",

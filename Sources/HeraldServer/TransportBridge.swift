@@ -31,9 +31,10 @@ final class TransportBridge: WebSocketServerDelegate, HTTPRequestHandler, Client
     /// The pipeline a durable sink reports to.
     var commitPipeline: CommitPipeline { gateway.commitPipeline }
 
-    /// Rebuilds the security model from the store (after a load or a rollback).
-    func reloadSecurity() {
-        gateway.reloadSecurity()
+    /// Rebuilds the security model and the validation specifications from the store (after a
+    /// load or a rollback).
+    func reloadInternalState() {
+        gateway.reloadInternalState()
     }
 
     /// The API core the bridge feeds.

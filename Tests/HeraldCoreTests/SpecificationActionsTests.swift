@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldStore
 import HeraldWire
 import Testing
 
@@ -141,5 +142,115 @@ import Testing
         #expect(collection(harness, "refresh").at("result") == .null)
         #expect(collection(harness, "refresh", ["collection": "nope"]).errorId == "services.storage.unknown_collection")
         #expect(collection(harness, "update", ["body": ["settings": 1]]).errorId == "api.assert.invalid_type")
+    }
+
+    // MARK: - Stored as documents of the internal index
+
+    private static let internalIndex = SecurityStore.internalIndex
+
+    private func storedSpecification(_ harness: GatewayHarness) -> StoredDocument? {
+        try? harness.gateway.store.get(index: Self.internalIndex, collection: "validations", id: "i#c")
+    }
+
+    private func changes(_ effects: [Effect]) -> [DocumentChange] {
+        effects.compactMap { effect -> DocumentChange? in
+            if case .document(let change) = effect { return change }
+            return nil
+        }
+    }
+
+    @Test func aSpecificationIsASilentDocumentOfTheInternalIndex() {
+        let sink = RecordingSink()
+        let harness = GatewayHarness(sink: sink)
+        sink.pipeline = harness.gateway.commitPipeline
+        harness.ready()
+        _ = collection(harness, "updateSpecifications", ["body": .object(Self.specification)])
+        let stored = storedSpecification(harness)
+        #expect(stored?.source["index"] == "i")
+        #expect(stored?.source["collection"] == "c")
+        #expect(stored?.source["validation"] == .object(Self.specification))
+        #expect(stored?.source["_kuzzle_info"]?.objectValue?["author"] == "-1")
+        // The collection comes first, so that a journal or a Redis that never held it has it.
+        guard case .collectionChanged(let index, let name, _)? = sink.effects.dropFirst().first else {
+            Issue.record("no collection effect before the document: \(sink.effects)")
+            return
+        }
+        #expect((index, name) == (Self.internalIndex, "validations"))
+        _ = collection(harness, "updateSpecifications", ["body": ["strict": false]])
+        _ = collection(harness, "deleteSpecifications")
+        let written = changes(sink.effects).filter { $0.index == Self.internalIndex }
+        #expect(written.map(\.verb) == [.create, .replace, .delete])
+        #expect(written.allSatisfy { $0.collection == "validations" && $0.document.id == "i#c" && !$0.notifies })
+        #expect(storedSpecification(harness) == nil)
+        // Deleting a specification that does not exist changes nothing.
+        let count = sink.effects.count
+        #expect(collection(harness, "deleteSpecifications").at("result") == ["acknowledged": true])
+        #expect(sink.effects.count == count)
+        // The internal index stays out of users' reach.
+        #expect(harness.request(["controller": "document", "action": "get", "index": .string(Self.internalIndex),
+                                 "collection": "validations", "_id": "i#c"]).errorId
+            == "services.storage.unknown_index")
+        #expect(harness.request(["controller": "index", "action": "list"]).at("result.indexes") == ["i"])
+    }
+
+    @Test func specificationsAreRebuiltFromTheirDocuments() {
+        let original = specified()
+        let document = storedSpecification(original)!
+        let restarted = GatewayHarness()
+        restarted.ready()
+        let store = restarted.gateway.store
+        store.putReplicated(index: Self.internalIndex, collection: "validations", document: document)
+        // Documents that do not curate (a type this version does not know, no validation at all) are left out.
+        store.putReplicated(index: Self.internalIndex, collection: "validations", document: StoredDocument(
+            id: "i#bad", source: ["index": "i", "collection": "bad", "validation": ["fields": ["a": ["type": "colour"]]]],
+            version: 1))
+        store.putReplicated(index: Self.internalIndex, collection: "validations", document: StoredDocument(
+            id: "i#odd", source: ["index": "i", "collection": "odd"], version: 1))
+        #expect(restarted.document("create", ["body": ["level": 2]]).errorId == nil)
+        restarted.gateway.reloadInternalState()
+        #expect(restarted.document("create", ["body": ["level": 2]]).errorId == "validation.check.failed_field")
+        #expect(collection(restarted, "getSpecifications").at("result.validation") == .object(Self.specification))
+        #expect(collection(restarted, "getSpecifications", ["collection": "bad"]).errorId
+            == "validation.assert.not_found")
+        #expect(collection(restarted, "searchSpecifications").at("result.total") == 1)
+    }
+
+    @Test func replicatedAndUndoneSpecificationDocumentsUpdateTheRegistry() {
+        let document = storedSpecification(specified())!
+        let node = GatewayHarness()
+        node.ready()
+        let store = node.gateway.store
+        let put = DocumentChange(index: Self.internalIndex, collection: "validations", document: document,
+                                 previous: store.putReplicated(index: Self.internalIndex, collection: "validations",
+                                                               document: document),
+                                 verb: .create, notifies: false)
+        node.gateway.internalDocumentsChanged([.document(put)])
+        #expect(node.document("create", ["body": ["level": 2]]).errorId == "validation.check.failed_field")
+        store.removeReplicated(index: Self.internalIndex, collection: "validations", id: document.id)
+        // Other documents leave the registry alone; the specification's own deletion clears it.
+        let other = DocumentChange(index: "i", collection: "c", document: document, previous: nil, verb: .create,
+                                   notifies: false)
+        node.gateway.internalDocumentsChanged([.document(other)])
+        #expect(node.document("create", ["body": ["level": 2]]).errorId == "validation.check.failed_field")
+        let removed = DocumentChange(index: Self.internalIndex, collection: "validations", document: document,
+                                     previous: document, verb: .delete, notifies: false)
+        node.gateway.internalDocumentsChanged([.document(removed)])
+        #expect(node.document("create", ["body": ["level": 2]]).errorId == nil)
+    }
+
+    @Test func deletingTheCollectionItsIndexOrEveryIndexKeepsTheSpecificationAsKuzzleDoes() {
+        let harness = specified()
+        #expect(harness.request(["controller": "collection", "action": "delete", "index": "i", "collection": "c"])
+            .errorId == nil)
+        harness.ready()
+        #expect(harness.document("create", ["body": ["level": 2]]).errorId == "validation.check.failed_field")
+        #expect(harness.request(["controller": "index", "action": "delete", "index": "i"]).errorId == nil)
+        harness.ready()
+        #expect(harness.document("create", ["body": ["level": 2]]).errorId == "validation.check.failed_field")
+        // admin:resetDatabase deletes the public indexes only, as Kuzzle's does.
+        #expect(harness.request(["controller": "admin", "action": "resetDatabase"]).errorId == nil)
+        harness.ready()
+        #expect(harness.document("create", ["body": ["level": 2]]).errorId == "validation.check.failed_field")
+        #expect(collection(harness, "getSpecifications").at("result.validation") == .object(Self.specification))
     }
 }

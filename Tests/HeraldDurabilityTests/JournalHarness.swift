@@ -71,7 +71,7 @@ final class TemporaryDirectory {
     }
 }
 
-/// A gateway whose commits go to the journal of a data directory.
+/// A gateway whose commits go to the journal of a data directory, loaded as a durable start loads it.
 final class DurableGateway {
     let loop = TestLoop()
     let outbox = RecordingOutbox()
@@ -87,8 +87,11 @@ final class DurableGateway {
         gateway = Gateway(configuration: GatewayConfiguration(nodeID: "node-test"), outbox: outbox, sink: sink,
                           logger: Logger(label: "test"))
         try directory.load(into: gateway.store)
+        try directory.persistMissingIndexes(of: gateway.store)
+        gateway.reloadInternalState()
         sink.pipeline = gateway.commitPipeline
         sink.store = gateway.store
+        sink.afterRollback = { [unowned gateway] in gateway.reloadInternalState() }
         for connection in 1...2 { gateway.connectionOpened(ConnectionID(UInt64(connection))) }
     }
 

@@ -202,4 +202,59 @@ struct JournalTests {
         let store = try DurableGateway(path: restored.path).gateway.store
         #expect(try store.get(index: "shop", collection: "items", id: "a").source["n"] == 1)
     }
+
+    // MARK: - Validation specifications
+
+    private static let specification: JSONObject = ["fields": ["name": ["type": "string", "mandatory": true]]]
+
+    private func specify(_ herald: DurableGateway, _ specification: JSONObject = Self.specification) {
+        #expect(herald.run("collection", "updateSpecifications", ["index": "shop", "collection": "items",
+                                                                  "body": .object(specification)])?.error == nil)
+    }
+
+    private func unnamedItemError(_ herald: DurableGateway) -> String? {
+        herald.run("document", "create", ["index": "shop", "collection": "items", "body": ["n": 1]])?.error?.id
+    }
+
+    @Test("validation specifications survive a restart, and so does their deletion")
+    func specificationsRoundTrip() throws {
+        let temporary = TemporaryDirectory()
+        do {
+            let herald = try DurableGateway(path: temporary.path)
+            setUp(herald)
+            specify(herald)
+            #expect(herald.run("collection", "updateSpecifications", ["index": "shop", "collection": "gone",
+                                                                      "body": .object(Self.specification)])?.error == nil)
+            #expect(herald.run("collection", "deleteSpecifications", ["index": "shop", "collection": "gone"])?.error == nil)
+            herald.close()
+        }
+        let reopened = try DurableGateway(path: temporary.path)
+        #expect(unnamedItemError(reopened) == "validation.check.failed_field")
+        #expect(reopened.run("collection", "getSpecifications", ["index": "shop", "collection": "items"])?.error == nil)
+        #expect(reopened.run("collection", "getSpecifications", ["index": "shop", "collection": "gone"])?.error?.id
+            == "validation.assert.not_found")
+    }
+
+    @Test("a specification write the disk refuses is rolled back: the previous specification applies again")
+    func specificationRollback() throws {
+        let temporary = TemporaryDirectory()
+        let herald = try DurableGateway(path: temporary.path)
+        setUp(herald)
+        specify(herald)
+        let side = try SQLiteConnection(path: herald.directory.databasePath)
+        try side.execute("""
+            CREATE TRIGGER refuse_update BEFORE UPDATE ON documents BEGIN SELECT RAISE(ABORT, 'disk refused'); END;
+            CREATE TRIGGER refuse_delete BEFORE DELETE ON documents BEGIN SELECT RAISE(ABORT, 'disk refused'); END;
+            """)
+        let replaced = herald.run("collection", "updateSpecifications", ["index": "shop", "collection": "items",
+                                                                         "body": ["strict": false]])
+        #expect(replaced?.error?.id == "services.storage.unexpected_error")
+        #expect(unnamedItemError(herald) == "validation.check.failed_field")
+        let deleted = herald.run("collection", "deleteSpecifications", ["index": "shop", "collection": "items"])
+        #expect(deleted?.error?.id == "services.storage.unexpected_error")
+        #expect(unnamedItemError(herald) == "validation.check.failed_field")
+        try side.execute("DROP TRIGGER refuse_update; DROP TRIGGER refuse_delete;")
+        #expect(herald.run("collection", "deleteSpecifications", ["index": "shop", "collection": "items"])?.error == nil)
+        #expect(unnamedItemError(herald) == nil)
+    }
 }

@@ -109,9 +109,14 @@ async def _collection(writer: KuzzleClient, readers: list[KuzzleClient]) -> str:
 
 
 async def _version_reached(client: KuzzleClient, index: str, id: str, version: int) -> None:
+    """Waits until the client's node has that version of the document (it may not have it at all yet)."""
     deadline = time.monotonic() + 10
-    while (await client.ok("document", "get", index=index, collection="c", _id=id))["_version"] != version:
-        assert time.monotonic() < deadline, f"{client.name} never saw version {version} of {id}"
+    while True:
+        response = await client.request({"controller": "document", "action": "get", "index": index,
+                                         "collection": "c", "_id": id})
+        if response.get("status") == 200 and response["result"]["_version"] == version:
+            return
+        assert time.monotonic() < deadline, f"{client.name} never saw version {version} of {id}: {response}"
         await asyncio.sleep(0.05)
 
 
@@ -259,3 +264,69 @@ async def test_a_new_node_loads_the_state_and_a_killed_node_leaves_the_others_se
         assert_ok(await writer.request({**doc, "action": "update", "body": {"n": 4}}))
         [n] = await on_b.wait_notifications(channel, 1)
         assert n["result"]["_version"] == 4
+
+
+SPECIFICATION = {"fields": {"name": {"type": "string", "mandatory": True}}}
+
+
+async def _specification_on(client: KuzzleClient, index: str, present: bool) -> None:
+    """Waits until the client's node has (or no longer has) the collection's specification."""
+    deadline = time.monotonic() + 10
+    while True:
+        response = await client.request({"controller": "collection", "action": "getSpecifications", "index": index,
+                                         "collection": "c"})
+        if (response.get("status") == 200) == present:
+            return
+        assert time.monotonic() < deadline, f"{client.name} never saw the specification {'set' if present else 'gone'}"
+        await asyncio.sleep(0.1)
+
+
+async def _unnamed_create(client: KuzzleClient, index: str) -> dict:
+    return await client.request({"controller": "document", "action": "create", "index": index, "collection": "c",
+                                 "body": {"n": 1}})
+
+
+async def test_a_specification_set_on_one_node_validates_writes_on_the_others_and_a_late_node(
+        nodes, redis: RedisServer, herald_binary: Path) -> None:
+    a, b, _ = nodes
+    async with KuzzleClient(a.url, name="a") as on_a, KuzzleClient(b.url, name="b") as on_b:
+        index = await _collection(on_a, [on_b])
+        await on_a.ok("collection", "updateSpecifications", index=index, collection="c", body=SPECIFICATION)
+        await _specification_on(on_b, index, True)
+        assert_error(await _unnamed_create(on_b, index), "validation.check.failed_field")
+        assert_ok(await on_b.request({"controller": "document", "action": "create", "index": index,
+                                      "collection": "c", "body": {"name": "from b"}}))
+        late = HeraldServer(herald_binary, ["--redis-url", redis.url, "--node-id", "node-late-specs"],
+                            name="cluster-late-specs")
+        late.start()
+        try:
+            async with KuzzleClient(late.url, name="late") as on_late:
+                await _specification_on(on_late, index, True)
+                got = await on_late.ok("collection", "getSpecifications", index=index, collection="c")
+                assert got == {"collection": "c", "index": index, "validation": SPECIFICATION}
+                assert_error(await _unnamed_create(on_late, index), "validation.check.failed_field")
+                # The internal index stays hidden on every node.
+                assert index in (await on_late.ok("index", "list"))["indexes"]
+                assert all(not name.startswith("%") for name in (await on_late.ok("index", "list"))["indexes"])
+        finally:
+            late.stop()
+        await on_a.ok("collection", "deleteSpecifications", index=index, collection="c")
+        await _specification_on(on_b, index, False)
+        assert_ok(await _unnamed_create(on_b, index))
+
+
+async def test_a_specification_redis_refuses_is_undone_on_its_node(nodes, redis: RedisServer) -> None:
+    a = nodes[0]
+    async with KuzzleClient(a.url, name="a") as on_a:
+        index = await _collection(on_a, [])
+        redis.kill()
+        try:
+            response = await on_a.request({"controller": "collection", "action": "updateSpecifications",
+                                           "index": index, "collection": "c", "body": SPECIFICATION})
+            assert_error(response, "core.fatal.service_unavailable")
+            assert_error(await on_a.request({"controller": "collection", "action": "getSpecifications",
+                                             "index": index, "collection": "c"}), "validation.assert.not_found")
+        finally:
+            redis.start()
+        assert_ok(await _eventually_ok(on_a, {"controller": "document", "action": "create", "index": index,
+                                              "collection": "c", "body": {"n": 1}}))

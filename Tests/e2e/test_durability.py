@@ -42,6 +42,11 @@ def start(binary: Path, data_dir: Path, *extra: str, name: str) -> HeraldServer:
     return server
 
 
+def sigkill(server: HeraldServer) -> None:
+    server.process.send_signal(signal.SIGKILL)
+    server.process.wait(10)
+
+
 async def setup_collection(url: str) -> None:
     async with KuzzleClient(url) as c:
         await c.ok("index", "create", index="shop")
@@ -94,8 +99,7 @@ def test_sigkill_keeps_every_acknowledged_write(herald_binary, data_dir) -> None
             deadline = time.monotonic() + 30
             while sum(acknowledged.values()) < 2_000 and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
-            server.process.send_signal(signal.SIGKILL)
-            server.process.wait(10)
+            sigkill(server)
             await asyncio.wait_for(asyncio.gather(*tasks), 20)
 
         asyncio.run(load_then_kill())
@@ -275,3 +279,63 @@ def test_security_objects_and_tokens_survive_a_restart(herald_binary, data_dir) 
         asyncio.run(check())
     finally:
         restarted.stop()
+
+
+SPECIFICATION = {"fields": {"n": {"type": "integer", "mandatory": True, "typeOptions": {"range": {"min": 0}}}}}
+
+
+def test_validation_specifications_survive_sigterm_and_sigkill(herald_binary, data_dir) -> None:
+    """Specifications are documents of the internal index: journaled like any document, curated
+    again at start, and enforced on the restarted server."""
+
+    async def specify(url: str, action: str, **fields: Any) -> Any:
+        async with KuzzleClient(url) as c:
+            return await c.ok("collection", action, index="shop", collection="items", **fields)
+
+    async def refusal(url: str, body: dict[str, Any]) -> str | None:
+        async with KuzzleClient(url) as c:
+            response = await c.query("document", "create", index="shop", collection="items", body=body)
+            return None if response["status"] == 200 else response["error"]["id"]
+
+    server = start(herald_binary, data_dir, name="durable-specs")
+    try:
+        asyncio.run(setup_collection(server.url))
+        asyncio.run(specify(server.url, "updateSpecifications", body=SPECIFICATION))
+    finally:
+        server.stop()
+    assert server.process.returncode == 0
+    restarted = start(herald_binary, data_dir, name="durable-specs-term")
+    try:
+        got = asyncio.run(specify(restarted.url, "getSpecifications"))
+        assert got == {"collection": "items", "index": "shop", "validation": SPECIFICATION}
+        assert asyncio.run(refusal(restarted.url, {})) == "validation.check.failed_field"
+        assert asyncio.run(refusal(restarted.url, {"n": -1})) == "validation.check.failed_field"
+        assert asyncio.run(refusal(restarted.url, {"n": 1})) is None
+        # A replacement acknowledged just before a SIGKILL is the one in force after it.
+        relaxed = {"fields": {"n": {"type": "integer", "typeOptions": {"range": {"min": -10}}}}}
+        asyncio.run(specify(restarted.url, "updateSpecifications", body=relaxed))
+        sigkill(restarted)
+    finally:
+        restarted.stop()
+    killed = start(herald_binary, data_dir, name="durable-specs-kill")
+    try:
+        assert asyncio.run(specify(killed.url, "getSpecifications"))["validation"] == relaxed
+        assert asyncio.run(refusal(killed.url, {"n": -1})) is None
+        assert asyncio.run(refusal(killed.url, {"n": -11})) == "validation.check.failed_field"
+        asyncio.run(specify(killed.url, "deleteSpecifications"))
+        sigkill(killed)
+    finally:
+        killed.stop()
+    cleared = start(herald_binary, data_dir, name="durable-specs-cleared")
+    try:
+        assert asyncio.run(refusal(cleared.url, {"n": -11})) is None
+
+        async def gone() -> None:
+            async with KuzzleClient(cleared.url) as c:
+                assert_error(await c.query("collection", "getSpecifications", index="shop", collection="items"),
+                             "validation.assert.not_found")
+                assert await c.ok("index", "list") == {"indexes": ["shop"]}
+
+        asyncio.run(gone())
+    finally:
+        cleared.stop()

@@ -2,8 +2,13 @@ import HeraldStore
 import HeraldWire
 import Koncorde
 
-/// The validation specifications of every collection: as given (what `getSpecifications` answers
-/// and the journal keeps) and curated (what writes are checked against).
+/// The validation specifications of every collection.
+///
+/// Each one is stored as Kuzzle stores it: a document `{collection, index, validation}` with id
+/// `index#collection` in collection `validations` of the internal index, so that whatever persists
+/// or replicates documents (the journal, the cluster) carries it and a rollback puts it back. The
+/// registry keeps their curated form in memory (what writes are checked against, one dictionary
+/// lookup per write) and rebuilds it from those documents with ``load()``.
 ///
 /// Single-threaded: used on the event-loop thread only, like the gateway that owns it.
 final class SpecificationRegistry {
@@ -20,12 +25,17 @@ final class SpecificationRegistry {
         let collection: String
     }
 
+    /// The collection of the internal index that holds the specification documents.
+    static let collection = "validations"
+
     private var entries: [Key: Entry] = [:]
+    private let documents: DocumentStore
     /// Normalizes `validators` filters (never stores them).
     let koncorde: Koncorde
 
-    init(koncorde: Koncorde) {
+    init(koncorde: Koncorde, documents: DocumentStore) {
         self.koncorde = koncorde
+        self.documents = documents
     }
 
     /// Curates `raw`; on failure, the message of every problem found.
@@ -33,20 +43,59 @@ final class SpecificationRegistry {
         CollectionSpecification.curate(raw, index: index, collection: collection, koncorde: koncorde)
     }
 
-    /// Stores a curated specification, replacing the collection's previous one.
-    func set(_ raw: JSONObject, curated: CollectionSpecification, index: String, collection: String) {
+    /// Stores a curated specification as its document, replacing the collection's previous one, and
+    /// appends the effects that persist it: the `validations` collection (so that a journal or a
+    /// Redis that never held it has it before the document), then the document, silent.
+    func store(_ raw: JSONObject, curated: CollectionSpecification, index: String, collection: String,
+               context: WriteContext, effects: inout [Effect]) throws(KuzzleError)
+    {
+        let internalIndex = SecurityStore.internalIndex
+        documents.createCollection(index: internalIndex, collection: Self.collection)
+        let write = try documents.createOrReplace(
+            index: internalIndex, collection: Self.collection, id: Self.id(index: index, collection: collection),
+            source: Self.source(raw, index: index, collection: collection), context: context)
+        effects.append(.collectionChanged(index: internalIndex, collection: Self.collection,
+                                          mapping: try documents.mapping(index: internalIndex, collection: Self.collection)))
+        effects.append(.document(DocumentChange(index: internalIndex, collection: Self.collection, write: write,
+                                                verb: write.created ? .create : .replace, silent: true)))
         entries[Key(index: index, collection: collection)] = Entry(index: index, collection: collection, raw: raw,
                                                                    curated: curated)
     }
 
-    /// Removes a collection's specification; `false` when it had none.
-    @discardableResult
-    func remove(index: String, collection: String) -> Bool {
-        entries.removeValue(forKey: Key(index: index, collection: collection)) != nil
+    /// Removes a collection's specification and its document, appending the deletion's effect
+    /// (none when it had no specification).
+    func remove(index: String, collection: String, effects: inout [Effect]) {
+        guard entries.removeValue(forKey: Key(index: index, collection: collection)) != nil,
+              let write = try? documents.delete(index: SecurityStore.internalIndex, collection: Self.collection,
+                                                id: Self.id(index: index, collection: collection))
+        else { return }
+        effects.append(.document(DocumentChange(index: SecurityStore.internalIndex, collection: Self.collection,
+                                                write: write, verb: .delete, silent: true)))
     }
 
-    /// Removes every specification.
-    func removeAll() { entries.removeAll() }
+    /// Rebuilds the curated specifications from the stored documents (after a restart, a rollback,
+    /// another node's change). A document that does not curate is left out, as Kuzzle leaves out a
+    /// stored specification it cannot curate; its id is returned so that the caller can report it.
+    @discardableResult
+    func load() -> [String] {
+        entries.removeAll()
+        guard let stored = try? documents.documents(index: SecurityStore.internalIndex, collection: Self.collection)
+        else { return [] }
+        var skipped: [String] = []
+        for document in stored {
+            guard case .string(let index)? = document.source["index"],
+                  case .string(let collection)? = document.source["collection"],
+                  case .object(let raw)? = document.source["validation"],
+                  case .success(let curated) = curate(raw, index: index, collection: collection)
+            else {
+                skipped.append(document.id)
+                continue
+            }
+            entries[Key(index: index, collection: collection)] = Entry(index: index, collection: collection, raw: raw,
+                                                                       curated: curated)
+        }
+        return skipped
+    }
 
     func entry(index: String, collection: String) -> Entry? {
         entries.isEmpty ? nil : entries[Key(index: index, collection: collection)]
@@ -62,14 +111,21 @@ final class SpecificationRegistry {
         entry(index: index, collection: collection).map { DocumentValidator(specification: $0.curated, now: now) }
     }
 
-    /// The stored form Kuzzle keeps in its internal index: `{collection, index, validation}`, id
-    /// `index#collection`.
+    /// The form `searchSpecifications` answers, as Kuzzle keeps it in its internal index:
+    /// `{collection, index, validation}`, id `index#collection`.
     static func document(_ entry: Entry) -> StoredDocument {
+        StoredDocument(id: id(index: entry.index, collection: entry.collection),
+                       source: source(entry.raw, index: entry.index, collection: entry.collection), version: 1)
+    }
+
+    private static func id(index: String, collection: String) -> String { "\(index)#\(collection)" }
+
+    private static func source(_ raw: JSONObject, index: String, collection: String) -> JSONObject {
         var source = JSONObject()
-        source.append("collection", .string(entry.collection))
-        source.append("index", .string(entry.index))
-        source.append("validation", .object(entry.raw))
-        return StoredDocument(id: "\(entry.index)#\(entry.collection)", source: source, version: 1)
+        source.append("collection", .string(collection))
+        source.append("index", .string(index))
+        source.append("validation", .object(raw))
+        return source
     }
 }
 
