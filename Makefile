@@ -29,8 +29,8 @@ setup-python:
 
 ## Release build of the server and the load generator.
 build: setup-system
-	swift build -c release --product herald
-	swift build -c release --product herald-bench
+	scripts/release-build.sh --product herald
+	scripts/release-build.sh --product herald-bench
 
 ## Run Herald on $(HOST):$(PORT) (extra flags: make run ARGS="--log-level debug").
 run: build
@@ -55,19 +55,19 @@ e2e-test: build setup-python
 ## image's runtime stage laid out in a folder, the binary and the dist tarball run from anywhere,
 ## make install.
 packaging-test: build dist setup-python
-	HERALD_BIN=$(CURDIR)/$(RELEASE_BIN)/herald HERALD_DIST_DIR=$(CURDIR)/$(DIST_SCRATCH)/dist \
+	HERALD_BIN=$(CURDIR)/$(RELEASE_BIN)/herald HERALD_DIST_DIR=$(CURDIR)/$(DIST_DIR) \
 		$(PYTHON) -m pytest -q Tests/packaging
 
 # -- Packaging: make install, make dist --------------------------------------------------------------
 PREFIX ?= /usr/local
 DESTDIR ?=
-DIST_SCRATCH := .build-dist
-STATIC_BIN := $(DIST_SCRATCH)/release/herald
+DIST_DIR := .build/dist
+STATIC_BIN := $(RELEASE_BIN)/herald
 
-## Release tarball .build-dist/dist/herald-VERSION-linux-ARCH.tar.gz: the binary (Swift runtime linked
-## statically, built in its own scratch folder .build-dist), README, example configuration, systemd unit.
+## Release tarball .build/dist/herald-VERSION-linux-ARCH.tar.gz: the release binary (Swift runtime
+## linked statically, as every release build is), README, example configuration, systemd unit.
 dist: setup-system
-	DIST_SCRATCH=$(DIST_SCRATCH) scripts/dist.sh
+	DIST_DIR=$(DIST_DIR) scripts/dist.sh
 
 ## Install the dist binary (Swift runtime linked statically) into $(DESTDIR)$(PREFIX): bin/herald,
 ## the systemd unit (lib/systemd/system) and, in share/doc/herald, the README and an example configuration.
@@ -106,7 +106,7 @@ bench: build
 	scripts/bench-suite.sh
 
 clean:
-	rm -rf .build $(DIST_SCRATCH)
+	rm -rf .build
 
 # -- Hardening: fuzzing, sanitizers, soak -----------------------------------------------------------
 FUZZ_SECONDS ?= 300

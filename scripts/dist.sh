@@ -1,15 +1,12 @@
 #!/usr/bin/env bash
 # `make dist`: the release tarball herald-VERSION-linux-ARCH.tar.gz in $DIST_DIR (default
-# .build-dist/dist): bin/herald (release, Swift runtime linked statically, page compiled in),
-# README.md, herald.example.json and herald.service. Builds in its own scratch folder so the
-# ordinary release build (.build) is left as it is. Prints the tarball's path.
+# .build/dist): bin/herald (the release build of scripts/release-build.sh: Swift runtime linked
+# statically, page compiled in), README.md, herald.example.json and herald.service. Prints the
+# tarball's path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scratch=${DIST_SCRATCH:-.build-dist}
-out=${DIST_DIR:-$scratch/dist}
-# lld, not the default gold: gold repeats a glibc link-time notice about the static Foundation's use
-# of mktemp as a warning; lld links the same binary without it.
-build=(swift build -c release --product herald --static-swift-stdlib -Xswiftc -use-ld=lld --scratch-path "$scratch")
+out=${DIST_DIR:-.build/dist}
+build=(scripts/release-build.sh --product herald)
 
 "${build[@]}" >&2
 binary="$("${build[@]}" --show-bin-path)/herald"

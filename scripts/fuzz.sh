@@ -31,7 +31,7 @@ build_module() {
 
 # swift-crypto (behind HeraldSecurity) is not rebuilt here: its release build from SwiftPM is
 # imported and linked as it is (uninstrumented, so the fuzzer sees no coverage inside it).
-swift build -c release --target CryptoExtras >/dev/null
+scripts/release-build.sh --target CryptoExtras >/dev/null
 CRYPTO_BUILD=.build/release
 CRYPTO_SOURCES=.build/checkouts/swift-crypto/Sources
 CRYPTO_FLAGS=(-I "$CRYPTO_BUILD/Modules"
@@ -60,7 +60,9 @@ run_target() {
     local binary="$OUT/bin/fuzz-$name" corpus="$OUT/corpus/$name"
     if [ ! -x "$binary" ] || [ -n "$(find "$entry" "$OUT/lib" -newer "$binary" | head -1)" ]; then
         echo "fuzz: linking $name"
-        if ! swiftc "${FLAGS[@]}" -module-name "Fuzz_$name" "$entry" "${LIBS[@]}" -o "$binary"; then
+        # -static-stdlib: swift-crypto's objects come from the release build, which links the Swift
+        # runtime statically (scripts/release-build.sh) and names its static libraries.
+        if ! swiftc "${FLAGS[@]}" -static-stdlib -module-name "Fuzz_$name" "$entry" "${LIBS[@]}" -o "$binary"; then
             echo "fuzz: $name does not link"
             return 1
         fi

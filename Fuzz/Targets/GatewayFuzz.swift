@@ -22,7 +22,7 @@ public func fuzzGateway(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let gateway = Gateway(configuration: GatewayConfiguration(nodeID: "fuzz"), outbox: outbox,
                           logger: Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandler() }))
     let connections = (1...3).map { ConnectionID(UInt64($0)) }
-    connections.forEach(gateway.connectionOpened)
+    for connection in connections { gateway.connectionOpened(connection) }
     let input = UnsafeRawBufferPointer(start: data, count: size)
     var start = 0
     var line = 0

@@ -172,7 +172,7 @@ def herald_bin() -> Path:
 @pytest.fixture(scope="session")
 def dist_tarball() -> Path:
     """The tarball `make dist` wrote in $HERALD_DIST_DIR."""
-    folder = required_path("HERALD_DIST_DIR", "run `make dist` and set it to .build-dist/dist, "
+    folder = required_path("HERALD_DIST_DIR", "run `make dist` and set it to .build/dist, "
                                               "or run `make packaging-test`")
     tarballs = sorted(folder.glob("herald-*.tar.gz"))
     assert len(tarballs) == 1, f"expected one herald-*.tar.gz in {folder}, found {tarballs}"
