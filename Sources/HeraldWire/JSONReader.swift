@@ -200,21 +200,52 @@ struct JSONReader {
     private mutating func readString() throws(JSONParseError) -> String {
         let start = position
         var index = start
-        while index < count {
-            let byte = bytes[index]
-            if byte == Byte.quote {
-                position = index + 1
-                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            }
-            if byte == Byte.backslash || byte < 0x20 { break }
-            if byte < 0x80 {
-                index += 1
-            } else {
-                guard let length = sequenceLength(at: index) else { throw failure(.badUTF8, at: index) }
-                index += length
+        scanning: while index < count {
+            // Plain ASCII eight bytes at a time, then byte by byte through the word that stopped it.
+            index = plainTextEnd(from: index)
+            let stop = min(index + 8, count)
+            while index < stop {
+                let byte = bytes[index]
+                if byte == Byte.quote {
+                    position = index + 1
+                    return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                }
+                if byte == Byte.backslash || byte < 0x20 { break scanning }
+                if byte < 0x80 {
+                    index += 1
+                } else {
+                    guard let length = sequenceLength(at: index) else { throw failure(.badUTF8, at: index) }
+                    index += length
+                }
             }
         }
         return try readEscapedString(from: start, resumingAt: index)
+    }
+
+    /// The offset of the first eight-byte word from `index` that holds a byte ending or
+    /// interrupting plain string text (a quote, a backslash, a control character or a non-ASCII
+    /// byte), or of the last incomplete word.
+    private func plainTextEnd(from index: Int) -> Int {
+        var index = index
+        while index + 8 <= count {
+            if Self.holdsSpecialByte(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { break }
+            index += 8
+        }
+        return index
+    }
+
+    /// Whether some byte of `word` is a quote, a backslash, below 0x20 or above 0x7F (the classic "has a byte
+    /// below n" bit trick, exact about whether one exists).
+    @inline(__always)
+    private static func holdsSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* UInt64(Byte.quote))
+        let backslashes = word ^ (ones &* UInt64(Byte.backslash))
+        let zeroQuote = (quotes &- ones) & ~quotes
+        let zeroBackslash = (backslashes &- ones) & ~backslashes
+        let control = (word &- ones &* 0x20) & ~word
+        return ((zeroQuote | zeroBackslash | control) | word) & highs != 0
     }
 
     /// The slow path of ``readString()``: decodes into ``scratch`` from the first escape on.

@@ -147,6 +147,27 @@ import Testing
         #expect(try JSONParser.parse("\"\(escaped)\"") == .string(String(repeating: "ab\né", count: 1000)))
     }
 
+    /// Strings are scanned eight bytes at a time: every special byte must be seen at every offset
+    /// of a word, for every string length around a few words.
+    @Test func specialBytesAreFoundAtEveryOffset() throws {
+        for length in 0...26 {
+            let plain = String((0..<length).map { Character(UnicodeScalar(UInt8(ascii: "a") + UInt8($0 % 26))) })
+            #expect(try JSONParser.parse("\"\(plain)\"") == .string(plain))
+            #expect(try JSONParser.parse("[\"\(plain)\",1]") == .array([.string(plain), 1]))
+            for offset in 0...length {
+                let head = String(plain.prefix(offset)), tail = String(plain.dropFirst(offset))
+                #expect(try JSONParser.parse("\"\(head)é\(tail)\"") == .string(head + "é" + tail))
+                #expect(try JSONParser.parse("\"\(head)\\\"\(tail)\"") == .string(head + "\"" + tail))
+                #expect(try JSONParser.parse("\"\(head)\\\\\(tail)\"") == .string(head + "\\" + tail))
+                #expect(try JSONParser.parse("\"\(head)\u{7F}\(tail)\"") == .string(head + "\u{7F}" + tail))
+                #expect(throws: JSONParseError.self) { try JSONParser.parse("\"\(head)\u{1F}\(tail)\"") }
+                #expect(throws: JSONParseError.self) { try JSONParser.parse("\"\(head)\u{0}\(tail)\"") }
+                #expect(throws: JSONParseError.self) { try JSONParser.parse(Array("\"\(head)".utf8) + [0xFF] + Array("\(tail)\"".utf8)) }
+            }
+            #expect(throws: JSONParseError.self) { try JSONParser.parse("\"\(plain)") }
+        }
+    }
+
     @Test func consecutiveEscapedStringsDoNotLeak() throws {
         #expect(try JSONParser.parse(#"["a\nlong\tstring","\u0041",""]"#) == ["a\nlong\tstring", "A", ""])
     }
