@@ -37,6 +37,10 @@ public final class Gateway {
     private let parser: JSONParser
     /// Users, profiles, roles and tokens; every request passes its check before it runs.
     let security: SecurityGate
+    /// Called once `admin:shutdown` has answered: the server then shuts down as on SIGTERM.
+    public var shutdownHandler: (() -> Void)?
+    /// The connection and request id of the accepted `admin:shutdown`, until it is answered.
+    private var shutdownRequest: (ConnectionID, String)?
 
     /// The heartbeat frames of the browser SDK.
     private static let ping: [UInt8] = Array(#"{"p":1}"#.utf8)
@@ -69,9 +73,10 @@ public final class Gateway {
             ["websocket": connections.count]
         }
         let bulk = BulkController(store: store, koncorde: registry.koncorde)
+        let securityController = SecurityController(gate: security)
         let all: [any Controller] = [
             AuthController(gate: security, clock: clock),
-            SecurityController(gate: security),
+            securityController,
             ServerController(clock: clock, configuration: configuration, statistics: statistics,
                              adminExists: { securityStore.adminExists }) { [unowned self] in
                 serverFigures
@@ -83,7 +88,12 @@ public final class Gateway {
                                specifications: specifications, cursors: cursors),
             RealtimeController(registry: registry, specifications: specifications),
             bulk,
-            AdminController(store: store, bulk: bulk),
+            AdminController(store: store, bulk: bulk, security: security, securityActions: securityController.actions()) {
+                [unowned self] request in
+                guard shutdownRequest == nil else { return false }
+                shutdownRequest = (request.connection, request.requestId)
+                return true
+            },
         ]
         for controller in all { actions[controller.name] = controller.actions() }
         metrics.knownActions = actions.mapValues { Set($0.keys) }
@@ -275,6 +285,9 @@ public final class Gateway {
             answer(request, commit.outcome)
         case .none:
             break
+        }
+        if let (connection, requestId) = shutdownRequest, request.connection == connection, request.requestId == requestId {
+            shutdownHandler?()
         }
     }
 

@@ -19,7 +19,9 @@ import Testing
         ])
         let capabilities = call(harness, "server", "capabilities")
         #expect(capabilities.at("result.limits.documentsWriteCount") == 200)
-        #expect(capabilities.at("result.routes.bulk.import") == ["controller": "bulk", "action": "import"])
+        #expect(capabilities.at("result.routes.bulk.import") == [
+            "controller": "bulk", "action": "import", "http": [["url": "/:index/:collection/_bulk", "verb": "POST"]],
+        ])
         #expect(capabilities.at("result.version") == .string(HeraldVersion.kuzzleCompatibility))
         let configuration = call(harness, "server", "getConfig")
         #expect(configuration.at("result.limits.documentsFetchCount") == 10_000)
