@@ -44,7 +44,7 @@ final class AdminController: Controller {
                     try self.store.deleteIndex(index)
                     effects.append(.indexDeleted(index: index))
                 }
-                return .value(["acknowledged": true])
+                return .value(["acknowledge": true])
             },
             "resetSecurity": { request, effects in self.resetSecurity(request, &effects) },
             "resetCache": { request, _ throws(KuzzleError) in try self.resetCache(request) },
@@ -105,7 +105,7 @@ final class AdminController: Controller {
                                                   mapping: try store.mapping(index: index, collection: collection)))
             }
         }
-        return .value(["acknowledged": true])
+        return .value(["acknowledge": true])
     }
 
     private func loadFixtures(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
@@ -127,6 +127,6 @@ final class AdminController: Controller {
             }
         }
         if failed { throw .importFailed }
-        return .value(["acknowledged": true])
+        return .value(["acknowledge": true])
     }
 }

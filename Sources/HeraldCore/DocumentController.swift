@@ -29,7 +29,7 @@ final class DocumentController: Controller {
         bulk = BulkDocumentActions(store: store, limits: limits, validation: validation)
         queries = QueryDocumentActions(store: store, koncorde: koncorde, limits: limits, validation: validation,
                                        cursors: cursors)
-        exporter = DocumentExport(store: store, koncorde: koncorde, limits: limits)
+        exporter = DocumentExport(store: store, koncorde: koncorde)
     }
 
     func actions() -> [String: Action] {

@@ -17,12 +17,11 @@ import Koncorde
 struct DocumentExport {
     let store: DocumentStore
     let koncorde: Koncorde
-    let limits: StorageLimits
 
     func export(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
         let target = try CollectionTarget(request)
-        let size = try request.integer("size", default: 10)
-        guard size <= limits.documentsFetchCount else { throw .documentsFetchLimitExceeded }
+        // Kuzzle's page size and scroll duration: checked, then unused (the store is read at once).
+        _ = try request.integer("size", default: 10)
         _ = try request.optionalString("scroll")
         let lang = try SearchParameters.language(of: request)
         let format = try request.optionalString("format") ?? "jsonl"
@@ -156,7 +155,8 @@ struct CSVRows {
     /// The text, in double quotes (inner quotes doubled) when it holds the separator, a quote or
     /// a line break.
     private func quoted(_ text: String) -> String {
-        guard text.contains(separator) || text.contains("\"") || text.contains("\n") || text.contains("\r") else {
+        let holdsSeparator = !separator.isEmpty && text.contains(separator)
+        guard holdsSeparator || text.contains("\"") || text.contains("\n") || text.contains("\r") else {
             return text
         }
         var escaped = "\""

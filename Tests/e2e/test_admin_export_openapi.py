@@ -87,7 +87,7 @@ async def test_export_streams_jsonl_or_csv_over_http_only(client, api) -> None:
                     "fieldsName": {"n": "Number"}})
     assert csv.status == 200 and csv.headers["content-type"] == "text/csv"
     assert csv.body.decode() == '_id,Number,name\nb,2,three\na,1,"one, two"\n'
-    by_mapping = api.call("GET", f"{base}/_export?format=csv&separator=;")
+    by_mapping = api.call("GET", f"{base}/_export?format=csv&separator=%3B")
     assert by_mapping.body.decode() == "_id;name;n\na;one, two;1\nb;three;2\n"
 
     assert_http_error(api.call("GET", f"{base}/_export?format=xml"), "api.assert.unexpected_argument")
