@@ -148,6 +148,13 @@ async def test_load_securities_then_reset_security(start_server) -> None:
         assert_http_error(stale, "security.token.invalid")
         assert api.ok("POST", "/admin/_loadSecurities", permissions) == {"acknowledge": True}
         assert api.ok("GET", "/users/ann")["_source"]["profileIds"] == ["readers"]
+        # The data loaders and the reset, at their admin routes (here: this server is its own).
+        mappings = {"shop": {"items": {"properties": {"name": {"type": "keyword"}}}}}
+        assert api.ok("POST", "/admin/_loadMappings", mappings) == {"acknowledge": True}
+        fixtures = {"shop": {"items": [{"create": {"_id": "a"}}, {"name": "apple"}]}}
+        assert api.ok("POST", "/admin/_loadFixtures?refresh=wait_for", fixtures) == {"acknowledge": True}
+        assert api.ok("POST", "/admin/_resetDatabase") == {"acknowledge": True}
+        assert api.ok("GET", "/_list")["indexes"] == []
     finally:
         api.close()
 
@@ -175,3 +182,35 @@ async def test_shutdown_over_http_answers_then_stops_the_process(herald_binary) 
         assert server.process.wait(20) == 0
     finally:
         server.stop()
+
+
+async def test_earlier_issue_17_actions_answer_at_their_kuzzle_routes(api) -> None:
+    index = uniq("routes")
+    base = f"/{index}/c"
+    api.ok("PUT", base)
+    spec = {"fields": {"n": {"type": "integer"}}}
+    assert api.ok("POST", f"{base}/_validateSpecifications", spec) == {"valid": True}
+    assert api.ok("PUT", f"{base}/_specifications", spec) == spec
+    assert api.ok("GET", f"{base}/_specifications")["validation"] == spec
+    found = api.ok("POST", "/validations/_search?scroll=10s&size=1", {"query": {"match": {"index": index}}})
+    assert found["total"] == 1
+    assert api.ok("GET", f"/validations/_scroll/{found['scrollId']}")["total"] == 1
+    assert api.ok("POST", f"{base}/_validate", {"n": 1})["valid"] is True
+    assert api.ok("DELETE", f"{base}/_specifications") == {"acknowledged": True}
+
+    imported = api.ok("POST", f"{base}/_bulk", {"bulkData": [{"index": {"_id": "a"}}, {"n": 1}]})
+    assert imported["successes"] == [{"index": {"_id": "a", "status": 201}}]
+    assert api.ok("POST", f"{base}/_write?_id=w", {"n": 2})["_id"] == "w"
+    assert api.ok("POST", f"{base}/_mWrite", {"documents": [{"_id": "m", "body": {"n": 3}}]})["successes"]
+    assert api.call("POST", f"{base}/_refresh").status == 200
+    updated = api.ok("PATCH", f"{base}/_bulk/_query", {"query": {"match": {"n": 3}}, "changes": {"x": 1}})
+    assert updated == {"updated": 1}
+    scrolled = api.ok("POST", f"{base}/_search?scroll=10s&size=1", {"sort": ["_id"]})
+    assert scrolled["total"] == 3 and len(api.ok("GET", f"/_scroll/{scrolled['scrollId']}")["hits"]) == 1
+    assert api.ok("DELETE", f"{base}/_bulk/_query", {"query": {"match": {"n": 1}}}) == {"deleted": 1}
+
+    assert index in {i["name"] for i in api.ok("GET", "/_storageStats")["indexes"]}
+    assert api.ok("GET", "/_healthCheck")["status"] == "green"
+    assert "limits" in api.ok("GET", "/_getConfig") and "routes" in api.ok("GET", "/_capabilities")
+    for path in ("/_getStats", "/_getLastStats", "/_getAllStats"):
+        assert api.call("GET", path).status == 200, path
