@@ -185,6 +185,31 @@ import Testing
             .errorId == "security.role.not_found")
     }
 
+    @Test func loadSecuritiesRunsEachWriteWithTheCallersRights() {
+        let harness = SecuredHarness()
+        let admin = harness.secure()
+        harness.result(["controller": "security", "action": "createRole", "_id": "loader",
+                        "body": ["controllers": ["admin": ["actions": ["loadSecurities": true]],
+                                                 "auth": ["actions": ["*": true]]]]], jwt: admin)
+        harness.result(["controller": "security", "action": "createProfile", "_id": "loaders",
+                        "body": ["policies": [["roleId": "loader"]]]], jwt: admin)
+        harness.result(["controller": "security", "action": "createUser", "_id": "lou",
+                        "body": ["content": ["profileIds": ["loaders"]],
+                                 "credentials": ["local": ["username": "lou", "password": "pw"]]]], jwt: admin)
+        let lou = harness.login("lou", "pw")
+        let roles: JSONObject = ["controller": "admin", "action": "loadSecurities",
+                                 "body": ["roles": ["r": ["controllers": [:]]]]]
+        let forbidden = harness.error(roles, jwt: lou)
+        #expect(forbidden.id == "security.rights.forbidden" && forbidden.message.contains("security:createOrReplaceRole"))
+        #expect(harness.error(["controller": "security", "action": "getRole", "_id": "r"], jwt: admin).id
+            == "security.role.not_found")
+        // Anonymous may load, but not write roles: unauthorized, as for any anonymous refusal.
+        harness.result(["controller": "security", "action": "createOrReplaceRole", "_id": "anonymous",
+                        "body": ["controllers": ["admin": ["actions": ["loadSecurities": true]],
+                                                 "auth": ["actions": ["login": true]]]]], jwt: admin)
+        #expect(harness.error(roles).id == "security.rights.unauthorized")
+    }
+
     @Test func shutdownIsRequestedOnceItsAnswerIsOut() {
         let harness = GatewayHarness()
         let requests = ShutdownCounter()

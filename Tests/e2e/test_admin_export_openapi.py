@@ -132,6 +132,9 @@ async def test_load_securities_then_reset_security(start_server) -> None:
         jwt = (await c.ok("auth", "login", strategy="local",
                           body={"username": "ann", "password": "secret-1"}))["jwt"]
         assert (await c.ok("auth", "checkToken", body={"token": jwt}))["valid"] is True
+        # Flushing the internal cache (verified tokens) keeps every token valid: each is verified again.
+        assert await c.ok("admin", "resetCache", database="internalCache") == {"acknowledge": True}
+        assert (await c.ok("auth", "checkToken", body={"token": jwt}))["valid"] is True
         assert_error(await c.query("admin", "loadSecurities", body={"users": {"ann": {"content": {}}}}),
                      "security.user.prevent_overwrite")
         assert await c.ok("admin", "loadSecurities", onExistingUsers="skip",
