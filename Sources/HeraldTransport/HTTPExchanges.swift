@@ -61,6 +61,9 @@ final class HTTPExchanges {
     /// Requests being read or waiting for their answer.
     var openCount: Int { exchanges.count }
 
+    /// Whether some request was handed to the handler and its answer is not written yet.
+    var awaitingAnswers: Bool { exchanges.values.contains { !$0.phaseIsReading } }
+
     /// Handles the plain-HTTP callback reasons; nil for the others.
     func handle(wsi: OpaquePointer, reason: lws_callback_reasons, input: UnsafeMutableRawPointer?,
                 length: Int) -> Int32? {
