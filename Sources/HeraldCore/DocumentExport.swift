@@ -5,7 +5,7 @@ import Koncorde
 /// `document:export`: the documents a search selects, as one JSONL or CSV file over HTTP.
 ///
 /// JSONL: a first line `{"collection","index","type":"collection"}`, then `{"_id","body"}` per
-/// document (Kuzzle's dump format, which `bulk:import`-style tools read back). CSV: a header of
+/// document (Kuzzle's dump format). CSV: a header of
 /// `_id` and the `fields` (renamed by `fieldsName`; by default every field the collection's
 /// mapping declares), then one row per document, objects and arrays written `[OBJECT]`.
 ///
@@ -13,7 +13,8 @@ import Koncorde
 /// or newline inside a value breaks the row): Herald quotes such values as RFC 4180 does; Kuzzle
 /// labels JSONL `html/text` and takes any other `format` for JSONL: Herald sends
 /// `application/x-ndjson` and refuses other formats. The file is built whole in memory (Herald's
-/// store is in memory already), not streamed page by page as Kuzzle's scroll does.
+/// store is in memory already), not streamed page by page as Kuzzle's scroll does. Runs on the
+/// gateway's thread, like the store it reads.
 struct DocumentExport {
     let store: DocumentStore
     let koncorde: Koncorde
@@ -113,7 +114,7 @@ struct DocumentExport {
     private static func strings(_ name: String, body: JSONObject, request: KuzzleRequest) throws(KuzzleError)
         -> [String]
     {
-        if let value = body[name] ?? nil {
+        if let value = body[name], !value.isNull {
             guard case .array(let items) = value else { throw .invalidType("body.\(name)", expected: "array") }
             return try items.map { item throws(KuzzleError) in
                 guard case .string(let text) = item else { throw .invalidType("body.\(name)", expected: "string[]") }
@@ -124,7 +125,8 @@ struct DocumentExport {
     }
 }
 
-/// Writes documents as CSV rows: `_id` first, then each field's value at its dotted path.
+/// Writes documents as CSV rows: `_id` first, then each field's value at its dotted path. A
+/// value: safe from any thread.
 struct CSVRows {
     let separator: String
 
@@ -168,7 +170,8 @@ struct CSVRows {
     }
 }
 
-/// The value at a dotted path of a document source (`a.b` is `source.a.b`), as lodash `get` reads it.
+/// The value at a dotted path of a document source (`a.b` is `source.a.b`), as lodash `get` reads
+/// it. Stateless: safe from any thread.
 enum FieldLookup {
     static func value(at path: String, in source: JSONObject) -> JSONValue? {
         var current: JSONValue = .object(source)

@@ -24,6 +24,8 @@ final class SecurityLoader {
         guard ["fail", "skip", "overwrite"].contains(onExisting) else {
             throw .unexpectedArgument("onExistingUsers", accepted: "\"skip\", \"overwrite\", \"fail\"")
         }
+        // Kuzzle's `force` lets roles name controllers it does not know; Herald's roles never
+        // check controller names, so the option is only type-checked.
         _ = try request.bool("force")
         try request.validateRefresh()
         let roles = try objects(body, "roles")

@@ -1,5 +1,5 @@
 extension HTTPRouteTable {
-    /// What the document says about the API it describes.
+    /// What the document says about the API it describes. A value: safe from any thread.
     public struct OpenAPIInfo: Sendable {
         public var title: String
         public var description: String
