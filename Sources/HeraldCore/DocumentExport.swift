@@ -55,8 +55,8 @@ struct DocumentExport {
         }
         let headers = ["Content-Disposition": "attachment; filename=\"\(target.index)-\(target.collection).\(format)\""]
         let contentType = format == "csv" ? "text/csv" : "application/x-ndjson"
-        return .raw(RawAnswer(contentType: contentType, headers: headers, body: output,
-                              value: .string(String(decoding: output, as: UTF8.self))))
+        // Only HTTP reaches this point, so no envelope will carry the file as `result`.
+        return .raw(RawAnswer(contentType: contentType, headers: headers, body: output, value: .null))
     }
 
     private static func writeJSONL(_ documents: [StoredDocument], target: CollectionTarget, into output: inout [UInt8]) {
