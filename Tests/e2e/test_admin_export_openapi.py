@@ -119,6 +119,7 @@ async def test_reset_cache_and_refresh_index_cache(client, api) -> None:
         assert_error(await c.query("admin", "resetCache", database="x"), "services.cache.database_not_found", "x")
 
 
+@pytest.mark.own_server
 async def test_load_securities_then_reset_security(start_server) -> None:
     server = start_server(name="security-reset")
     permissions = {
@@ -162,6 +163,7 @@ async def test_load_securities_then_reset_security(start_server) -> None:
         api.close()
 
 
+@pytest.mark.own_server
 async def test_shutdown_over_websocket_answers_then_stops_the_process(herald_binary) -> None:
     server = HeraldServer(herald_binary, ["--log-level", "info"], name="admin-shutdown-ws")
     server.start()
@@ -174,6 +176,7 @@ async def test_shutdown_over_websocket_answers_then_stops_the_process(herald_bin
         server.stop()
 
 
+@pytest.mark.own_server
 async def test_shutdown_over_http_answers_then_stops_the_process(herald_binary) -> None:
     server = HeraldServer(herald_binary, [], name="admin-shutdown-http")
     server.start()
