@@ -12,9 +12,9 @@ import Koncorde
 /// Where Herald differs from Kuzzle, on purpose: Kuzzle writes CSV values unquoted (a separator
 /// or newline inside a value breaks the row): Herald quotes such values as RFC 4180 does; Kuzzle
 /// labels JSONL `html/text` and takes any other `format` for JSONL: Herald sends
-/// `application/x-ndjson` and refuses other formats. The file is built whole in memory (Herald's
-/// store is in memory already), not streamed page by page as Kuzzle's scroll does. Runs on the
-/// gateway's thread, like the store it reads.
+/// `application/x-ndjson` and refuses other formats. The matching documents are taken at once
+/// (a snapshot: later writes do not show), then written out a batch per piece as the socket takes
+/// them, so the file is never whole in memory. Runs on the gateway's thread, like the store it reads.
 struct DocumentExport {
     let store: DocumentStore
     let koncorde: Koncorde
@@ -43,36 +43,37 @@ struct DocumentExport {
         let sort = try SearchParameters.sort(sortValue.flatMap { $0.isEmpty ? nil : .object($0) })
         let documents = try store.search(index: target.index, collection: target.collection, query: query,
                                          sort: sort, from: 0, size: .max).documents
-        var output: [UInt8] = []
+        let stream: ExportStream
         if format == "csv" {
             if fields.isEmpty {
                 fields = Self.mappedFields(try store.mapping(index: target.index, collection: target.collection))
             }
             fields.removeAll { $0 == "_id" }
-            CSVRows(separator: separator).write(documents, fields: fields, names: fieldsName, into: &output)
+            let rows = CSVRows(separator: separator, fields: fields)
+            stream = ExportStream(header: rows.header(names: fieldsName), documents: documents, line: rows.write)
         } else {
-            Self.writeJSONL(documents, target: target, into: &output)
+            stream = ExportStream(header: Self.jsonlHeader(target), documents: documents, line: Self.writeJSONLine)
         }
         let headers = ["Content-Disposition": "attachment; filename=\"\(target.index)-\(target.collection).\(format)\""]
         let contentType = format == "csv" ? "text/csv" : "application/x-ndjson"
         // Only HTTP reaches this point, so no envelope will carry the file as `result`.
-        return .raw(RawAnswer(contentType: contentType, headers: headers, body: output, value: .null))
+        return .raw(RawAnswer(contentType: contentType, headers: headers, stream: stream.next, value: .null))
     }
 
-    private static func writeJSONL(_ documents: [StoredDocument], target: CollectionTarget, into output: inout [UInt8]) {
+    private static func jsonlHeader(_ target: CollectionTarget) -> [UInt8] {
         var header = JSONObject()
         header.append("collection", .string(target.collection))
         header.append("index", .string(target.index))
         header.append("type", "collection")
-        output += JSONWriter.encode(.object(header))
+        return JSONWriter.encode(.object(header)) + [0x0A]
+    }
+
+    private static func writeJSONLine(_ document: StoredDocument, into output: inout [UInt8]) {
+        var line = JSONObject()
+        line.append("_id", .string(document.id))
+        line.append("body", .object(document.source))
+        output += JSONWriter.encode(.object(line))
         output.append(0x0A)
-        for document in documents {
-            var line = JSONObject()
-            line.append("_id", .string(document.id))
-            line.append("body", .object(document.source))
-            output += JSONWriter.encode(.object(line))
-            output.append(0x0A)
-        }
     }
 
     /// The dotted paths of every field the mapping gives a `type`, in mapping order.
@@ -129,14 +130,19 @@ struct DocumentExport {
 /// value: safe from any thread.
 struct CSVRows {
     let separator: String
+    let fields: [String]
 
-    func write(_ documents: [StoredDocument], fields: [String], names: JSONObject, into output: inout [UInt8]) {
-        let header = (["_id"] + fields).map { names[$0]?.stringValue ?? $0 }
-        line(header.map(quoted), into: &output)
-        for document in documents {
-            let values = fields.map { field in cell(FieldLookup.value(at: field, in: document.source)) }
-            line([quoted(document.id)] + values, into: &output)
-        }
+    /// The header line: `_id` and the fields, each renamed by `names` when it names it.
+    func header(names: JSONObject) -> [UInt8] {
+        var output: [UInt8] = []
+        line((["_id"] + fields).map { quoted(names[$0]?.stringValue ?? $0) }, into: &output)
+        return output
+    }
+
+    /// One document's row.
+    func write(_ document: StoredDocument, into output: inout [UInt8]) {
+        let values = fields.map { field in cell(FieldLookup.value(at: field, in: document.source)) }
+        line([quoted(document.id)] + values, into: &output)
     }
 
     private func line(_ cells: [String], into output: inout [UInt8]) {
@@ -180,5 +186,40 @@ enum FieldLookup {
             current = next
         }
         return current
+    }
+}
+
+/// The pieces of an export: its header line, then the documents a batch at a time.
+///
+/// Concurrency: called on the gateway's thread only (the transport calls the stream from the
+/// service thread, which is that thread); `@unchecked Sendable` so the transport's `@Sendable`
+/// stream may hold it.
+final class ExportStream: @unchecked Sendable {
+    /// Documents per piece (tens of kilobytes for ordinary documents).
+    static let batch = 200
+
+    private var header: [UInt8]?
+    private let documents: [StoredDocument]
+    private let line: (StoredDocument, inout [UInt8]) -> Void
+    private var position = 0
+
+    init(header: [UInt8], documents: [StoredDocument], line: @escaping (StoredDocument, inout [UInt8]) -> Void) {
+        self.header = header
+        self.documents = documents
+        self.line = line
+    }
+
+    /// The next piece, `nil` once every document is written.
+    func next() -> [UInt8]? {
+        if let first = header {
+            header = nil
+            return first
+        }
+        guard position < documents.count else { return nil }
+        let end = min(position + Self.batch, documents.count)
+        var piece: [UInt8] = []
+        for document in documents[position..<end] { line(document, &piece) }
+        position = end
+        return piece
     }
 }

@@ -114,7 +114,8 @@ final class HTTPAPI: @unchecked Sendable {
     private func rawResponse(_ answer: RawAnswer, requestId: String, origin: String?) -> HTTPResponse {
         var headers = kuzzleHeaders(requestId: requestId, origin: origin)
         for name in answer.headers.keys.sorted() { headers.append((name, answer.headers[name]!)) }
-        return HTTPResponse(status: 200, contentType: answer.contentType, body: answer.body, extraHeaders: headers)
+        return HTTPResponse(status: 200, contentType: answer.contentType, body: answer.body, extraHeaders: headers,
+                            bodyStream: answer.stream)
     }
 
     /// A JSON answer with Kuzzle's headers.

@@ -79,7 +79,7 @@ import Testing
         }
         #expect(jsonl.contentType == "application/x-ndjson")
         #expect(jsonl.headers["Content-Disposition"] == "attachment; filename=\"i-c.jsonl\"")
-        let lines = String(decoding: jsonl.body, as: UTF8.self).split(separator: "\n")
+        let lines = drained(jsonl).split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines.first == #"{"collection":"c","index":"i","type":"collection"}"#)
         #expect(lines[1].hasPrefix(#"{"_id":"a","body":{"name":"x,y","info":{"age":3},"_kuzzle_info":{"#))
@@ -89,7 +89,7 @@ import Testing
             return
         }
         #expect(csv.contentType == "text/csv")
-        #expect(String(decoding: csv.body, as: UTF8.self) == "_id,name,info.age\na,\"x,y\",3\nb,\"say \"\"hi\"\"\",\n")
+        #expect(drained(csv) == "_id,name,info.age\na,\"x,y\",3\nb,\"say \"\"hi\"\"\",\n")
 
         let chosen = target.merging([
             "format": "csv", "separator": ";", "fields": "tags,name", "fieldsName": #"{"name":"Name"}"#,
@@ -99,7 +99,7 @@ import Testing
             Issue.record("expected a raw CSV answer")
             return
         }
-        #expect(String(decoding: picked.body, as: UTF8.self) == "_id;tags;Name\nb;[OBJECT];\"say \"\"hi\"\"\"\n")
+        #expect(drained(picked) == "_id;tags;Name\nb;[OBJECT];\"say \"\"hi\"\"\"\n")
 
         guard case .failure(let format) = harness.http(target.merging(["format": "xml"])) else {
             Issue.record("expected an error")
@@ -116,6 +116,26 @@ import Testing
             return
         }
         #expect(badQuery.id == "api.assert.invalid_type")
+    }
+
+    @Test func anExportIsASnapshotWrittenABatchAtATime() throws {
+        let harness = GatewayHarness()
+        harness.ready()
+        let count = ExportStream.batch + 1
+        for id in 0..<count { harness.document("create", ["_id": .string("d\(id)"), "body": ["n": .int(id)]]) }
+        guard case .success(.raw(let answer)) = harness.http(["controller": "document", "action": "export",
+                                                              "index": "i", "collection": "c"]) else {
+            Issue.record("expected a raw answer")
+            return
+        }
+        let stream = try #require(answer.stream)
+        #expect(answer.body.isEmpty)
+        harness.document("delete", ["_id": "d0"])
+        let pieces = Array(sequence(state: ()) { _ in stream() })
+        #expect(pieces.count == 3, "the header line, a full batch, then the last document")
+        #expect(pieces.map { $0.filter { $0 == 0x0A }.count } == [1, ExportStream.batch, 1])
+        #expect(String(decoding: pieces[1].prefix(8), as: UTF8.self) == #"{"_id":""#)
+        #expect(stream() == nil)
     }
 
     @Test func mGetAndMExistsTakeACommaSeparatedIdsArgument() {
@@ -225,4 +245,11 @@ import Testing
 /// Counts the gateway's shutdown requests.
 private final class ShutdownCounter {
     var count = 0
+}
+
+/// Every piece of a streamed answer, as text.
+private func drained(_ answer: RawAnswer) -> String {
+    var bytes: [UInt8] = []
+    while let piece = answer.stream?() { bytes += piece }
+    return String(decoding: bytes, as: UTF8.self)
 }

@@ -19,6 +19,13 @@ private final class HoldingHandler: HTTPRequestHandler, @unchecked Sendable {
     var heldCount: Int { count.withLock { $0 } }
 
     func httpRequest(_ request: HTTPRequest, reply: HTTPReply) {
+        if request.path == "/stream" {
+            let pieces = Mutex(["one,", "", "two,", "three"])
+            reply.send(HTTPResponse(status: 200, contentType: "text/plain", body: [], bodyStream: {
+                pieces.withLock { $0.isEmpty ? nil : Array($0.removeFirst().utf8) }
+            }))
+            return
+        }
         guard request.path == "/release" else {
             held.append((request.path + ":" + String(decoding: request.body, as: UTF8.self), reply))
             count.withLock { $0 = held.count }
@@ -187,6 +194,29 @@ struct HTTPDeferredAnswerTests {
         running.server.control.schedule { handler.releaseAll() }
         #expect(held.answers(1) == ["/write:hello"])
         running.join()
+    }
+
+    @Test("a streamed answer goes out chunked, empty pieces skipped, and the connection goes on")
+    func streamedAnswer() throws {
+        let running = try RunningServer()
+        defer { running.stop() }
+        let client = Client(port: running.server.boundPort)
+        defer { client.close() }
+        client.send("GET /stream HTTP/1.1\r\nHost: h\r\n\r\n")
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: data, as: UTF8.self).hasSuffix("0\r\n\r\n") {
+            let read = buffer.withUnsafeMutableBytes { recv(client.fd, $0.baseAddress, $0.count, 0) }
+            if read <= 0 { break }
+            data.append(contentsOf: buffer[0..<read])
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        #expect(parts[0].lowercased().contains("transfer-encoding: chunked"))
+        #expect(!parts[0].lowercased().contains("content-length"))
+        #expect(text.hasSuffix("\r\n\r\n4\r\none,\r\n4\r\ntwo,\r\n5\r\nthree\r\n0\r\n\r\n"))
+        client.send("GET /release HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(client.answers(1) == ["released"], "kept alive after the last chunk")
     }
 
     @Test("pipelined requests are answered in order, each once the one before is")

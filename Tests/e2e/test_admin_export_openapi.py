@@ -78,6 +78,7 @@ async def test_export_streams_jsonl_or_csv_over_http_only(client, api) -> None:
     jsonl = api.call("GET", f"{base}/_export")
     assert jsonl.status == 200 and jsonl.headers["content-type"] == "application/x-ndjson"
     assert jsonl.headers["content-disposition"] == f'attachment; filename="{index}-c.jsonl"'
+    assert jsonl.headers["transfer-encoding"] == "chunked" and "content-length" not in jsonl.headers
     lines = [json.loads(line) for line in jsonl.body.decode().splitlines()]
     assert lines[0] == {"collection": "c", "index": index, "type": "collection"}
     assert [(line["_id"], line["body"]["name"]) for line in lines[1:]] == [("a", "one, two"), ("b", "three")]
