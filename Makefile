@@ -22,7 +22,7 @@ setup-system:
 	fi
 
 setup-python:
-	@if ! $(PYTHON) -c 'import websockets, pytest, jsonschema' >/dev/null 2>&1; then \
+	@if ! $(PYTHON) -c 'import websockets, pytest, jsonschema, yaml' >/dev/null 2>&1; then \
 		echo "Installing the Python test client"; \
 		$(PYTHON) -m pip install -q -r Tests/e2e/requirements.txt; \
 	fi

@@ -212,27 +212,24 @@ struct BulkDocumentActions {
     // MARK: - Reads and deletes
 
     private func mGet(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
-        let ids = try Self.fetchIds(request)
-        let index = try request.index()
-        let collection = try request.collection()
-        let strict = try request.bool("strict")
-        guard ids.count <= limits.documentsFetchCount else { throw .documentsFetchLimitExceeded }
-        try store.checkCollection(index: index, collection: collection)
-        var successes: [JSONValue] = []
-        var errors: [JSONValue] = []
-        for id in ids {
-            if let string = id.stringValue, let document = try? store.get(index: index, collection: collection, id: string) {
-                successes.append(DocumentController.document(document))
-            } else {
-                errors.append(id)
-            }
+        try mFetch(request, verb: "get") { index, collection, id in
+            (try? store.get(index: index, collection: collection, id: id)).map(DocumentController.document)
         }
-        if strict && !errors.isEmpty { throw .incompleteMultipleRequest("get") }
-        return .value(["errors": .array(errors), "successes": .array(successes)])
     }
 
     /// `mExists`: the ids that exist in `successes`, the others in `errors` (arguments as `mGet`).
     private func mExists(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        try mFetch(request, verb: "exists") { index, collection, id in
+            (try? store.exists(index: index, collection: collection, id: id)) == true ? .string(id) : nil
+        }
+    }
+
+    /// `mGet` and `mExists` take the same arguments and answer the same shape: `successes` holds
+    /// what `found` gives for each id, `errors` the ids it gives nothing for.
+    private func mFetch(_ request: KuzzleRequest, verb: String,
+                        found: (_ index: String, _ collection: String, _ id: String) -> JSONValue?)
+        throws(KuzzleError) -> ActionResult
+    {
         let ids = try Self.fetchIds(request)
         let index = try request.index()
         let collection = try request.collection()
@@ -242,26 +239,23 @@ struct BulkDocumentActions {
         var successes: [JSONValue] = []
         var errors: [JSONValue] = []
         for id in ids {
-            if let string = id.stringValue, (try? store.exists(index: index, collection: collection, id: string)) == true {
-                successes.append(id)
+            if let string = id.stringValue, let success = found(index, collection, string) {
+                successes.append(success)
             } else {
                 errors.append(id)
             }
         }
-        if strict && !errors.isEmpty { throw .incompleteMultipleRequest("exists") }
+        if strict && !errors.isEmpty { throw .incompleteMultipleRequest(verb) }
         return .value(["errors": .array(errors), "successes": .array(successes)])
     }
 
-    /// The ids of `mGet` and `mExists`: a non-empty `body.ids`, else the `ids` argument.
+    /// The ids of `mGet` and `mExists`: a non-empty `body.ids`, else the `ids` argument (a
+    /// comma-separated list when it is a string: `GET /:index/:collection/_mGet?ids=a,b`).
     private static func fetchIds(_ request: KuzzleRequest) throws(KuzzleError) -> [JSONValue] {
-        let ids: [JSONValue]
         if case .array(let given)? = request.frame["body"]?.objectValue?["ids"], !given.isEmpty {
-            ids = given
-        } else {
-            guard let value = request.frame["ids"], !value.isNull else { throw .missingArgument("ids") }
-            guard case .array(let given) = value else { throw .invalidType("ids", expected: "array") }
-            ids = given
+            return given
         }
+        guard let ids = try request.listArgument("ids") else { throw .missingArgument("ids") }
         return ids
     }
 

@@ -2,7 +2,8 @@ import HeraldStore
 import HeraldWire
 
 /// `collection`: create (with mappings), test, list, truncate, refresh and delete collections, read
-/// or update their mappings (stored and reported, not enforced), and manage their validation
+/// or update their mappings (stored and reported, not enforced) and settings (kept and reported,
+/// not applied: Herald has no Elasticsearch index behind a collection), and manage their validation
 /// specifications (``SpecificationActions``, enforced on every write).
 final class CollectionController: Controller {
     let name = "collection"
@@ -39,6 +40,10 @@ final class CollectionController: Controller {
                 return .value(["acknowledged": true])
             },
             "getMapping": { request, _ throws(KuzzleError) in try self.getMapping(request) },
+            "getSettings": { request, _ throws(KuzzleError) in
+                let target = try CollectionTarget(request)
+                return .value(.object(try self.store.settings(index: target.index, collection: target.collection)))
+            },
             "updateMapping": { request, effects throws(KuzzleError) in try self.updateMapping(request, &effects) },
             "update": { request, effects throws(KuzzleError) in try self.update(request, &effects) },
             "refresh": { request, _ throws(KuzzleError) in
@@ -51,30 +56,35 @@ final class CollectionController: Controller {
     }
 
     /// `collection:update`: the body's `mappings` update the collection's mapping (as
-    /// `updateMapping`); `settings` are accepted and ignored, as on creation. Answers `null`.
+    /// `updateMapping`); its `settings` merge into the ones `getSettings` reports. Answers `null`.
     private func update(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let body = try request.optionalBody()
         let target = try CollectionTarget(request)
-        _ = try body.optionalObject("settings")
+        let settings = try body.optionalObject("settings")
         let mappings = try body.optionalObject("mappings") ?? JSONObject()
         let mapping = try store.updateMapping(index: target.index, collection: target.collection, mappings: mappings)
+        if let settings { try store.updateSettings(index: target.index, collection: target.collection, settings: settings) }
         effects.append(.collectionChanged(index: target.index, collection: target.collection, mapping: mapping))
         return .value(.null)
     }
 
     /// The body is `{mappings, settings}`, or (Kuzzle's deprecated form) the mappings themselves
-    /// when it holds `properties`, `dynamic` or `_meta`. Settings are accepted and ignored.
+    /// when it holds `properties`, `dynamic` or `_meta`. Settings are kept for `getSettings`
+    /// (in memory: they are neither journaled nor replicated) and applied to nothing.
     private func create(_ request: KuzzleRequest, _ effects: inout [Effect]) throws(KuzzleError) -> ActionResult {
         let body = try request.optionalBody()
         let index = try request.index()
         let collection = try request.collection()
         var mappings = JSONObject()
+        var settings: JSONObject?
         if body["properties"] != nil || body["dynamic"] != nil || body["_meta"] != nil {
             mappings = body
-        } else if let given = try body.optionalObject("mappings") {
-            mappings = given
+        } else {
+            if let given = try body.optionalObject("mappings") { mappings = given }
+            settings = try body.optionalObject("settings")
         }
         try store.createCollection(index: index, collection: collection, mappings: mappings)
+        if let settings { try store.updateSettings(index: index, collection: collection, settings: settings) }
         effects.append(.collectionChanged(index: index, collection: collection,
                                           mapping: try store.mapping(index: index, collection: collection)))
         return .value(["acknowledged": true])

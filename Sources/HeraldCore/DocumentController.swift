@@ -3,7 +3,8 @@ import HeraldWire
 import Koncorde
 
 /// `document`: reads and writes of single documents, of several documents at once
-/// (``BulkDocumentActions``) and of the documents a query selects (``QueryDocumentActions``).
+/// (``BulkDocumentActions``) and of the documents a query selects (``QueryDocumentActions``), and
+/// their export as a file over HTTP (``DocumentExport``).
 /// Each write records a ``DocumentChange``; subscribers are notified of it unless the request says
 /// `silent: true`.
 ///
@@ -16,6 +17,7 @@ final class DocumentController: Controller {
     private let store: DocumentStore
     private let bulk: BulkDocumentActions
     private let queries: QueryDocumentActions
+    private let exporter: DocumentExport
     private let validation: WriteValidation
     private let specifications: SpecificationRegistry
 
@@ -27,6 +29,7 @@ final class DocumentController: Controller {
         bulk = BulkDocumentActions(store: store, limits: limits, validation: validation)
         queries = QueryDocumentActions(store: store, koncorde: koncorde, limits: limits, validation: validation,
                                        cursors: cursors)
+        exporter = DocumentExport(store: store, koncorde: koncorde)
     }
 
     func actions() -> [String: Action] {
@@ -40,6 +43,7 @@ final class DocumentController: Controller {
             "exists": { request, _ throws(KuzzleError) in try self.exists(request) },
             "delete": { request, effects throws(KuzzleError) in try self.delete(request, &effects) },
             "validate": { request, _ throws(KuzzleError) in try self.validate(request) },
+            "export": { request, _ throws(KuzzleError) in try self.exporter.export(request) },
         ]
         return single.merging(bulk.actions()) { first, _ in first }.merging(queries.actions()) { first, _ in first }
     }

@@ -41,6 +41,10 @@ public final class Gateway {
     let security: SecurityGate
     /// Logins and stored credentials wait here for their password derivations.
     private let passwordWork: PasswordWorkQueue
+    /// Called once `admin:shutdown` has answered: the server then shuts down as on SIGTERM.
+    public var shutdownHandler: (() -> Void)?
+    /// The connection and request id of the accepted `admin:shutdown`, until it is answered.
+    private var shutdownRequest: (ConnectionID, String)?
 
     /// The heartbeat frames of the browser SDK.
     private static let ping: [UInt8] = Array(#"{"p":1}"#.utf8)
@@ -78,9 +82,10 @@ public final class Gateway {
             ["websocket": connections.count]
         }
         let bulk = BulkController(store: store, koncorde: registry.koncorde)
+        let securityController = SecurityController(gate: security)
         let all: [any Controller] = [
             AuthController(gate: security, clock: clock),
-            SecurityController(gate: security),
+            securityController,
             ServerController(clock: clock, configuration: configuration, statistics: statistics,
                              adminExists: { securityStore.adminExists }) { [unowned self] in
                 serverFigures
@@ -92,7 +97,12 @@ public final class Gateway {
                                specifications: specifications, cursors: cursors),
             RealtimeController(registry: registry, specifications: specifications),
             bulk,
-            AdminController(store: store, bulk: bulk),
+            AdminController(store: store, bulk: bulk, security: security, securityActions: securityController.actions()) {
+                [unowned self] request in
+                guard shutdownRequest == nil else { return false }
+                shutdownRequest = (request.connection, request.requestId)
+                return true
+            },
         ]
         for controller in all { actions[controller.name] = controller.actions() }
         metrics.knownActions = actions.mapValues { Set($0.keys) }
@@ -353,6 +363,9 @@ public final class Gateway {
             answer(request, commit.outcome)
         case .none:
             break
+        }
+        if let (connection, requestId) = shutdownRequest, request.connection == connection, request.requestId == requestId {
+            shutdownHandler?()
         }
     }
 

@@ -30,3 +30,25 @@ struct WriteOptions {
         source = takesSource ? try request.bool("source") : false
     }
 }
+
+extension KuzzleRequest {
+    /// An array argument (not a body member); a string is a comma-separated list, as a query
+    /// string carries one (`?ids=a,b`). `nil` when absent or `null`.
+    func listArgument(_ name: String) throws(KuzzleError) -> [JSONValue]? {
+        switch frame[name] {
+        case nil, .null?: return nil
+        case .array(let items)?: return items
+        case .string(let text)?:
+            return text.split(separator: ",", omittingEmptySubsequences: true).map { .string(String($0)) }
+        default: throw .invalidType(name, expected: "array")
+        }
+    }
+
+    /// A list argument whose items must be strings; empty when absent.
+    func stringList(_ name: String) throws(KuzzleError) -> [String] {
+        try (listArgument(name) ?? []).map { item throws(KuzzleError) in
+            guard case .string(let text) = item else { throw .invalidType(name, expected: "string[]") }
+            return text
+        }
+    }
+}

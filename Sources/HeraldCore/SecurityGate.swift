@@ -208,6 +208,13 @@ final class SecurityGate {
         for jwt in Set(cached) { revoke(jwt) }
     }
 
+    /// Forgets every verified token (`admin:resetCache` of `internalCache`): each is verified
+    /// again on its next use. Revocations and token expiry tracking are state, not cache: kept.
+    func flushTokenCache() {
+        verified.removeAll()
+        lastTokenByConnection.removeAll()
+    }
+
     /// Subscriptions to drop for a revoked or expired token.
     func takeSubscriptions(of jwt: String) -> [(ConnectionID, String)] {
         subscriptionsByToken.removeValue(forKey: jwt) ?? []

@@ -59,6 +59,26 @@ public final class SecurityStore {
         for collection in [Self.roles, Self.profiles, Self.users, Self.credentials] {
             documents.createCollection(index: Self.internalIndex, collection: collection)
         }
+        writeBuiltIns()
+    }
+
+    /// `admin:resetSecurity`: deletes every user (with its credentials), profile and role, then
+    /// writes the built-ins back as a fresh store has them. Returns the deleted users and the
+    /// number of deleted profiles and roles; the anonymous user is rewritten, not counted (Kuzzle
+    /// does not store it).
+    public func reset() -> (users: [String], profiles: Int, roles: Int) {
+        let users = model.users.keys.filter { $0 != SecurityUser.anonymousID }.sorted()
+        for id in users { deleteUser(id) }
+        let profiles = model.profiles.keys.sorted()
+        for id in profiles { deleteProfile(id) }
+        let roles = model.roles.keys.sorted()
+        for id in roles { deleteRole(id) }
+        writeBuiltIns()
+        load()
+        return (users, profiles.count, roles.count)
+    }
+
+    private func writeBuiltIns() {
         for id in ["anonymous", "default", "admin"] {
             write(Self.roles, id, SecurityRole.allowingEverything(id: id).body, context: Self.system)
             write(Self.profiles, id, SecurityProfile(id: id, policies: [SecurityPolicy(roleId: id)]).body,

@@ -1,7 +1,7 @@
 import HeraldWire
 
-/// `server`: time, information, configuration, health, request statistics and live metrics
-/// about this node.
+/// `server`: time, information, configuration, health, request statistics, live metrics and the
+/// API description (`publicApi`, `openapi`) of this node.
 final class ServerController: Controller {
     let name = "server"
 
@@ -33,6 +33,7 @@ final class ServerController: Controller {
             "adminExists": { _, _ in .value(["exists": .bool(self.adminExists())]) },
             "info": { _, _ in .value(["serverInfo": ["kuzzle": .object(self.info()), "services": [:]]]) },
             "publicApi": { _, _ in .value(self.publicAPI()) },
+            "openapi": { request, _ throws(KuzzleError) in try self.openAPI(request) },
             "healthCheck": { _, _ in .value(["services": ["storageEngine": "green"], "status": "green"]) },
             "capabilities": { _, _ in .value(.object(self.capabilities())) },
             "getConfig": { _, _ in .value(.object(self.configurationJSON())) },
@@ -126,6 +127,34 @@ final class ServerController: Controller {
     /// SDK's Http protocol builds its URLs from it).
     private func publicAPI() -> JSONValue {
         HTTPRouteTable(routes: httpRoutes.routes, implemented: figures().actions).publicAPI
+    }
+
+    /// `server:openapi`: a Swagger 2.0 document of the HTTP routes Herald serves (`scope:
+    /// kuzzle`), or of an application's routes (`scope: app`: Herald runs no application, so it
+    /// has none), as JSON (the default) or YAML. HTTP sends the document as the whole body, as
+    /// Kuzzle does; other transports carry it (the YAML text as a string) as `result`.
+    /// Kuzzle labels any other `format` `application/<format>` and sends YAML; Herald refuses it.
+    private func openAPI(_ request: KuzzleRequest) throws(KuzzleError) -> ActionResult {
+        let format = try request.optionalString("format") ?? "json"
+        let scope = try request.optionalString("scope") ?? "kuzzle"
+        guard format == "json" || format == "yaml" else {
+            throw .unexpectedArgument(format, accepted: "\"json\", \"yaml\"")
+        }
+        let routes: HTTPRouteTable
+        switch scope {
+        case "kuzzle": routes = HTTPRouteTable(routes: httpRoutes.routes, implemented: figures().actions)
+        case "app": routes = HTTPRouteTable(routes: [])
+        default: throw .unexpectedArgument(scope, accepted: "\"kuzzle\", \"app\"")
+        }
+        let document = routes.openAPIDocument(.init(
+            title: "Herald API", description: "Herald's Kuzzle-compatible HTTP API",
+            version: HeraldVersion.kuzzleCompatibility))
+        if format == "json" {
+            return .raw(RawAnswer(contentType: "application/json", body: JSONWriter.encode(document), value: document))
+        }
+        let yaml = YAMLWriter.encode(document)
+        return .raw(RawAnswer(contentType: "application/yaml", body: yaml,
+                              value: .string(String(decoding: yaml, as: UTF8.self))))
     }
 
     /// Kuzzle's `serverInfo.kuzzle` object, with Herald's own figures added.

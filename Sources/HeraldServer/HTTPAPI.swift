@@ -77,6 +77,11 @@ final class HTTPAPI: @unchecked Sendable {
             nextConnection &+= 1
             gateway.connectionOpened(connection, address: request.peerAddress)
             gateway.execute(frame: frame, protocolName: "http", connection: connection, reply: .handler { [self] done, outcome in
+                if case .success(.raw(let answer)) = outcome {
+                    reply.send(rawResponse(answer, requestId: done.requestId, origin: origin))
+                    gateway.connectionClosed(connection)
+                    return
+                }
                 let result: Result<JSONValue?, KuzzleError> = outcome.map { action in
                     if case .value(let value) = action { return value }
                     return nil
@@ -105,8 +110,22 @@ final class HTTPAPI: @unchecked Sendable {
         return "\(nodeID)-http-\(unroutedCount)"
     }
 
+    /// An action's own body (Kuzzle's raw answers), with Kuzzle's headers then the action's.
+    private func rawResponse(_ answer: RawAnswer, requestId: String, origin: String?) -> HTTPResponse {
+        var headers = kuzzleHeaders(requestId: requestId, origin: origin)
+        for name in answer.headers.keys.sorted() { headers.append((name, answer.headers[name]!)) }
+        return HTTPResponse(status: 200, contentType: answer.contentType, body: answer.body, extraHeaders: headers,
+                            bodyStream: answer.stream)
+    }
+
     /// A JSON answer with Kuzzle's headers.
     private func response(_ body: [UInt8], status: Int, requestId: String, origin: String?) -> HTTPResponse {
+        HTTPResponse(status: status, contentType: "application/json", body: body,
+                     extraHeaders: kuzzleHeaders(requestId: requestId, origin: origin))
+    }
+
+    /// CORS, request id and `nosniff`, on every API answer.
+    private func kuzzleHeaders(requestId: String, origin: String?) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = [
             ("Access-Control-Allow-Headers", Self.allowHeaders),
             ("Access-Control-Allow-Methods", Self.allowMethods),
@@ -119,6 +138,6 @@ final class HTTPAPI: @unchecked Sendable {
         }
         headers.append(("X-Kuzzle-Request-Id", requestId))
         headers.append(("X-Content-Type-Options", "nosniff"))
-        return HTTPResponse(status: status, contentType: "application/json", body: body, extraHeaders: headers)
+        return headers
     }
 }

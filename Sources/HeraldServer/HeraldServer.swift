@@ -62,6 +62,8 @@ public final class HeraldServer {
         bridge = TransportBridge(server: server, configuration: core, site: site, sink: sink, logger: logger)
         server.delegate = bridge
         server.httpHandler = bridge
+        // `admin:shutdown`, once answered, stops the node as SIGTERM does.
+        bridge.core.shutdownHandler = { control.requestShutdown() }
         try durable?.load(into: bridge)
     }
 

@@ -1,3 +1,5 @@
+import HeraldWire
+
 /// The documents of one collection: a hash lookup by id, iterated in insertion order.
 ///
 /// Removal leaves a hole in the ordered slots; holes are compacted away once they make up
@@ -10,6 +12,8 @@ final class DocumentCollection {
     private var fieldIndexes: [String: FieldValueIndex] = [:]
     /// The collection's mappings: stored and reported, not enforced.
     var mapping = CollectionMapping()
+    /// The index settings given on creation and update: kept and reported, never applied.
+    var settings = JSONObject()
 
     /// Number of documents.
     var count: Int { positions.count }

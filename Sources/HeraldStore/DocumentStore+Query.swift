@@ -75,6 +75,18 @@ extension DocumentStore {
         return documents.mapping
     }
 
+    /// The Elasticsearch settings given to the collection (`collection:getSettings`); Herald
+    /// keeps them in memory and reports them, and applies none.
+    public func settings(index: String, collection: String) throws(KuzzleError) -> JSONObject {
+        try storage(index, collection).settings
+    }
+
+    /// Merges settings into the collection's, objects key by key as Elasticsearch does.
+    public func updateSettings(index: String, collection: String, settings: JSONObject) throws(KuzzleError) {
+        let documents = try storage(index, collection)
+        for (key, value) in settings { documents.settings.merge(value, forKey: key) }
+    }
+
     // MARK: - Helpers
 
     private static func matches(of query: DocumentQuery, in documents: DocumentCollection) -> [StoredDocument] {

@@ -17,6 +17,8 @@ final class HTTPExchanges {
         case waiting
         /// The answer, ready to be written on the next writable callback.
         case answered(HTTPResponse)
+        /// A streamed answer whose head is written: one piece per writable callback.
+        case streaming(@Sendable () -> [UInt8]?)
     }
 
     private struct Exchange {
@@ -60,6 +62,9 @@ final class HTTPExchanges {
 
     /// Requests being read or waiting for their answer.
     var openCount: Int { exchanges.count }
+
+    /// Whether some request was handed to the handler and its answer is not written yet.
+    var awaitingAnswers: Bool { exchanges.values.contains { !$0.phaseIsReading } }
 
     /// Handles the plain-HTTP callback reasons; nil for the others.
     func handle(wsi: OpaquePointer, reason: lws_callback_reasons, input: UnsafeMutableRawPointer?,
@@ -178,6 +183,9 @@ final class HTTPExchanges {
             // the connection (the writable request included) until the transaction completes.
             exchanges[wsi] = nil
             return finish(exchange, with: response, wsi: wsi)
+        case .streaming(let next):
+            // As for `.answered`: the writable request comes back as a body completion.
+            return continueStream(exchange, next: next, wsi: wsi)
         case .waiting:
             // More input was pipelined behind a body whose answer is pending: libwebsockets
             // reports the body complete again and again without leaving its read loop, so the
@@ -206,9 +214,32 @@ final class HTTPExchanges {
     }
 
     private func write(wsi: OpaquePointer) -> Int32 {
-        guard let exchange = exchanges[wsi], case .answered(let response) = exchange.phase else { return 0 }
+        guard let exchange = exchanges[wsi] else { return 0 }
+        switch exchange.phase {
+        case .answered(let response):
+            exchanges[wsi] = nil
+            return finish(exchange, with: response, wsi: wsi)
+        case .streaming(let next):
+            return continueStream(exchange, next: next, wsi: wsi)
+        case .reading, .waiting:
+            return 0
+        }
+    }
+
+    /// Writes the next piece of a streamed answer and asks for the next writable callback; once
+    /// the stream is done, ends the answer and completes the transaction.
+    private func continueStream(_ exchange: Exchange, next: @Sendable () -> [UInt8]?, wsi: OpaquePointer) -> Int32 {
+        while let piece = next() {
+            if piece.isEmpty { continue }
+            if HTTPResponder.writeChunk(piece, wsi: wsi) != 0 { return -1 }
+            lws_callback_on_writable(wsi)
+            return 0
+        }
         exchanges[wsi] = nil
-        return finish(exchange, with: response, wsi: wsi)
+        let received = Int64(herald_tcp_bytes_received(lws_get_socket_fd(wsi)))
+        if HTTPResponder.writeLastChunk(wsi: wsi) != 0 || exchange.closeAfterAnswer { return -1 }
+        receivedAtAnswer[wsi] = received
+        return 0
     }
 
     /// Whether a request was already buffered when the previous answer went out: the socket has
@@ -223,8 +254,17 @@ final class HTTPExchanges {
         return now < 0 || Int64(now) == received
     }
 
-    /// Writes an answer and completes the transaction; -1 closes the connection.
+    /// Writes an answer and completes the transaction (a streamed one: its head, the pieces
+    /// follow); -1 closes the connection.
     private func finish(_ exchange: Exchange, with response: HTTPResponse, wsi: OpaquePointer) -> Int32 {
+        if let stream = response.bodyStream, exchange.request.method != "HEAD" {
+            if HTTPResponder.writeStreamHead(response, wsi: wsi) != 0 { return -1 }
+            var streaming = exchange
+            streaming.phase = .streaming(stream)
+            exchanges[wsi] = streaming
+            lws_callback_on_writable(wsi)
+            return 0
+        }
         // Read before writing: a quick client may send its next request as soon as the answer is out.
         let received = Int64(herald_tcp_bytes_received(lws_get_socket_fd(wsi)))
         let written = HTTPResponder.write(response, wsi: wsi, headOnly: exchange.request.method == "HEAD")

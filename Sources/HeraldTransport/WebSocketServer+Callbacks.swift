@@ -56,7 +56,10 @@ extension WebSocketServer {
         wsi: OpaquePointer, reason: lws_callback_reasons, session: UnsafeMutableRawPointer?,
         input: UnsafeMutableRawPointer?, length: Int
     ) -> Int32 {
-        if let handled = http.handle(wsi: wsi, reason: reason, input: input, length: length) { return handled }
+        if let handled = http.handle(wsi: wsi, reason: reason, input: input, length: length) {
+            if shuttingDown { stopWhenIdle() }
+            return handled
+        }
         return lws_callback_http_dummy(wsi, reason, session, input, length)
     }
 
@@ -125,7 +128,16 @@ extension WebSocketServer {
         connection.isOpen = false
         connections[connection.number] = nil
         delegate?.connectionClosed(connection.number)
-        if shuttingDown && connections.isEmpty { stopLoop() }
+        if shuttingDown { stopWhenIdle() }
+    }
+
+    /// Ends a shutdown once every WebSocket connection is gone and every HTTP request read has
+    /// had its answer written (an answer may come in a later pass, once its commit is safe).
+    @discardableResult
+    private func stopWhenIdle() -> Bool {
+        guard connections.isEmpty, !http.awaitingAnswers else { return false }
+        stopLoop()
+        return true
     }
 
     /// `lws_cancel_service` woke the loop: run the scheduled jobs, then start a requested shutdown.
@@ -134,13 +146,9 @@ extension WebSocketServer {
         guard control.shutdownRequested, !shuttingDown else { return }
         shuttingDown = true
         logger.info("shutting down", metadata: ["connections": "\(connections.count)"])
-        if connections.isEmpty {
-            stopLoop()
-            return
-        }
         for connection in connections.values {
             perform(update(connection) { $0.shutdown() }, on: connection)
         }
-        watchers.breakLoop(after: configuration.shutdownGraceSeconds)
+        if !stopWhenIdle() { watchers.breakLoop(after: configuration.shutdownGraceSeconds) }
     }
 }

@@ -8,12 +8,17 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// Headers sent after the common ones, e.g. `("Content-Security-Policy", "default-src 'self'")`.
     public var extraHeaders: [(name: String, value: String)]
+    /// A body produced piece by piece instead of `body`: the answer is sent chunked, one piece per
+    /// writable callback, until the stream returns `nil`; called on the service thread only.
+    public var bodyStream: (@Sendable () -> [UInt8]?)?
 
-    public init(status: Int, contentType: String, body: [UInt8], extraHeaders: [(name: String, value: String)] = []) {
+    public init(status: Int, contentType: String, body: [UInt8], extraHeaders: [(name: String, value: String)] = [],
+                bodyStream: (@Sendable () -> [UInt8]?)? = nil) {
         self.status = status
         self.contentType = contentType
         self.body = body
         self.extraHeaders = extraHeaders
+        self.bodyStream = bodyStream
     }
 }
 

@@ -36,7 +36,11 @@ public struct ResponseEncoder: Sendable {
             frame.value("index", request.indexEcho)
             frame.string("node", nodeID)
             frame.string("requestId", request.requestId)
-            if case .value(let value) = result { frame.value("result", value) }
+            switch result {
+            case .value(let value): frame.value("result", value)
+            case .raw(let answer): frame.value("result", answer.value)
+            case .none: break
+            }
             frame.int("status", status)
             frame.value("volatile", request.volatile)
             frame.string("room", request.requestId)

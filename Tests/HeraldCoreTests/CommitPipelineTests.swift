@@ -111,8 +111,10 @@ final class OutcomeBox: @unchecked Sendable {
     private(set) var requestId: String?
     private(set) var protocolName: String?
     private(set) var succeeded: Bool?
+    private(set) var outcome: Result<ActionResult, KuzzleError>?
 
     func record(_ request: KuzzleRequest, _ outcome: Result<ActionResult, KuzzleError>) {
+        self.outcome = outcome
         requestId = request.requestId
         protocolName = request.protocolName
         if case .success = outcome { succeeded = true } else { succeeded = false }

@@ -65,3 +65,16 @@ final class GatewayHarness {
         request(["controller": "collection", "action": "create", "index": .string(index), "collection": .string(collection)])
     }
 }
+
+extension GatewayHarness {
+    /// Runs a frame as the HTTP transport does and returns the action's outcome.
+    func http(_ frame: JSONObject, from connection: UInt64 = 9) -> Result<ActionResult, KuzzleError> {
+        let box = OutcomeBox()
+        gateway.connectionOpened(ConnectionID(connection))
+        gateway.execute(frame: frame, protocolName: "http", connection: ConnectionID(connection),
+                        reply: .handler { request, outcome in box.record(request, outcome) })
+        gateway.connectionClosed(ConnectionID(connection))
+        guard let outcome = box.outcome else { fatalError("no outcome for \(frame)") }
+        return outcome
+    }
+}

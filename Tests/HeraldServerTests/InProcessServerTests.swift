@@ -47,6 +47,11 @@ import Testing
 
         func shutDownAndJoin() {
             server.control.requestShutdown()
+            join()
+        }
+
+        /// Waits until the server's run loop returns.
+        func join() {
             pthread_join(thread, nil)
         }
     }
@@ -101,5 +106,22 @@ import Testing
         let closing = try subscriber.next()
         #expect(closing.opcode == 0x8)
         #expect(closing.payload.prefix(2).elementsEqual([0x03, 0xE9]), "1001 going away")
+    }
+
+    @Test func adminShutdownAnswersThenStopsTheServer() throws {
+        var configuration = HeraldConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configuration.shutdownTimeout = 1
+        let runner = ServiceThreadRunner(configuration: configuration)
+        let port = try runner.start()
+        let operator_ = try TestWebSocket(port: port)
+        try operator_.send(#"{"controller":"admin","action":"shutdown","requestId":"stop"}"#)
+        let answered = try answer(operator_, to: "stop")
+        #expect(answered["result"] == ["acknowledge": true])
+        let closing = try operator_.next()
+        #expect(closing.opcode == 0x8)
+        #expect(closing.payload.prefix(2).elementsEqual([0x03, 0xE9]), "1001 going away")
+        runner.join()
     }
 }

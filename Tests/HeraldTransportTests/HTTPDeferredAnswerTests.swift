@@ -8,26 +8,47 @@ import Testing
 /// Holds every answer until a `/release` request comes (on any connection), then answers the
 /// held requests in arrival order: answers that leave in a later loop pass, as the commit
 /// pipeline releases them.
-private final class HoldingHandler: HTTPRequestHandler {
+///
+/// Concurrency: used on the service thread only (requests, and jobs scheduled there);
+/// ``heldCount`` may be read from any thread.
+private final class HoldingHandler: HTTPRequestHandler, @unchecked Sendable {
     private var held: [(String, HTTPReply)] = []
+    private let count = Mutex(0)
+
+    /// Requests waiting for their answer.
+    var heldCount: Int { count.withLock { $0 } }
 
     func httpRequest(_ request: HTTPRequest, reply: HTTPReply) {
-        guard request.path == "/release" else {
-            held.append((request.path + ":" + String(decoding: request.body, as: UTF8.self), reply))
+        if request.path == "/stream" {
+            let pieces = Mutex(["one,", "", "two,", "three"])
+            reply.send(HTTPResponse(status: 200, contentType: "text/plain", body: [], bodyStream: {
+                pieces.withLock { $0.isEmpty ? nil : Array($0.removeFirst().utf8) }
+            }))
             return
         }
+        guard request.path == "/release" else {
+            held.append((request.path + ":" + String(decoding: request.body, as: UTF8.self), reply))
+            count.withLock { $0 = held.count }
+            return
+        }
+        releaseAll()
+        reply.send(HTTPResponse(status: 200, contentType: "text/plain", body: Array("released".utf8)))
+    }
+
+    /// Answers every held request, in arrival order.
+    func releaseAll() {
         for (label, waiting) in held {
             waiting.send(HTTPResponse(status: 200, contentType: "text/plain", body: Array(label.utf8)))
         }
         held.removeAll()
-        reply.send(HTTPResponse(status: 200, contentType: "text/plain", body: Array("released".utf8)))
+        count.withLock { $0 = 0 }
     }
 }
 
 /// A server on a loopback port, run on its own thread for the length of a test.
 private final class RunningServer: @unchecked Sendable {
     let server: WebSocketServer
-    private let handler = HoldingHandler()
+    let handler = HoldingHandler()
     private var thread = pthread_t()
 
     init() throws {
@@ -62,6 +83,11 @@ private final class RunningServer: @unchecked Sendable {
 
     func stop() {
         server.control.requestShutdown()
+        join()
+    }
+
+    /// Waits until the server's run loop returns.
+    func join() {
         pthread_join(thread, nil)
     }
 }
@@ -153,6 +179,44 @@ struct HTTPDeferredAnswerTests {
         #expect(held.answers(1, releasedBy: releaser) == ["/second:ok"])
         held.send("GET /third HTTP/1.1\r\nHost: h\r\n\r\n")
         #expect(held.answers(1, releasedBy: releaser) == ["/third:"])
+    }
+
+    @Test("a shutdown writes the answers of the requests already read before it stops")
+    func shutdownWaitsForHeldAnswers() throws {
+        let running = try RunningServer()
+        let held = Client(port: running.server.boundPort)
+        defer { held.close() }
+        held.send("POST /write HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello")
+        for _ in 0..<500 where running.handler.heldCount == 0 { usleep(10_000) }
+        #expect(running.handler.heldCount == 1)
+        let handler = running.handler
+        running.server.control.requestShutdown()
+        running.server.control.schedule { handler.releaseAll() }
+        #expect(held.answers(1) == ["/write:hello"])
+        running.join()
+    }
+
+    @Test("a streamed answer goes out chunked, empty pieces skipped, and the connection goes on")
+    func streamedAnswer() throws {
+        let running = try RunningServer()
+        defer { running.stop() }
+        let client = Client(port: running.server.boundPort)
+        defer { client.close() }
+        client.send("GET /stream HTTP/1.1\r\nHost: h\r\n\r\n")
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: data, as: UTF8.self).hasSuffix("0\r\n\r\n") {
+            let read = buffer.withUnsafeMutableBytes { recv(client.fd, $0.baseAddress, $0.count, 0) }
+            if read <= 0 { break }
+            data.append(contentsOf: buffer[0..<read])
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        #expect(parts[0].lowercased().contains("transfer-encoding: chunked"))
+        #expect(!parts[0].lowercased().contains("content-length"))
+        #expect(text.hasSuffix("\r\n\r\n4\r\none,\r\n4\r\ntwo,\r\n5\r\nthree\r\n0\r\n\r\n"))
+        client.send("GET /release HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(client.answers(1) == ["released"], "kept alive after the last chunk")
     }
 
     @Test("pipelined requests are answered in order, each once the one before is")

@@ -114,14 +114,15 @@ async def test_api_server_index_and_admin(client) -> None:
     async with client() as c:
         assert await c.ok("server", "healthCheck") == {"services": {"storageEngine": "green"}, "status": "green"}
         capabilities = await c.ok("server", "capabilities")
-        assert capabilities["routes"]["bulk"]["import"] == {"controller": "bulk", "action": "import"}
+        assert capabilities["routes"]["bulk"]["import"] == {
+            "controller": "bulk", "action": "import", "http": [{"url": "/:index/:collection/_bulk", "verb": "POST"}]}
         config = await c.ok("server", "getConfig")
         assert config["limits"]["documentsWriteCount"] == 200
         assert (await c.ok("server", "getAllStats"))["total"] >= 0
         assert await c.ok("admin", "loadMappings", body={index: {"items": {
-            "properties": {"name": {"type": "keyword"}}}}}) == {"acknowledged": True}
+            "properties": {"name": {"type": "keyword"}}}}}) == {"acknowledge": True}
         assert await c.ok("admin", "loadFixtures", body={index: {"items": [
-            {"create": {"_id": "a"}}, {"name": "apple"}]}}) == {"acknowledged": True}
+            {"create": {"_id": "a"}}, {"name": "apple"}]}}) == {"acknowledge": True}
         assert_error(await c.query("admin", "loadFixtures", body={index: {"items": [
             {"create": {"_id": "a"}}, {"name": "again"}]}}), "services.storage.import_failed")
         stats = await c.ok("index", "stats")
