@@ -102,12 +102,23 @@ enum PasswordJobs {
             guard request.frame["strategy"] == .string("local") else { return [] }
             return hash(body["password"])
         case ("security", "createUser"), ("security", "createRestrictedUser"), ("security", "createFirstAdmin"):
-            guard case .object(let credentials)? = body["credentials"], case .object(let local)? = credentials["local"]
-            else { return [] }
-            return hash(local["password"])
+            return localPassword(of: body)
+        case ("admin", "loadSecurities"):
+            guard case .object(let users)? = body["users"] else { return [] }
+            return users.values.flatMap { user -> [PasswordJob] in
+                guard case .object(let user) = user else { return [] }
+                return localPassword(of: user)
+            }
         default:
             return []
         }
+    }
+
+    /// The hash job of a user body's `credentials.local.password`.
+    private static func localPassword(of user: JSONObject) -> [PasswordJob] {
+        guard case .object(let credentials)? = user["credentials"], case .object(let local)? = credentials["local"]
+        else { return [] }
+        return hash(local["password"])
     }
 
     private static func hash(_ password: JSONValue?) -> [PasswordJob] {

@@ -158,6 +158,22 @@ final class ManualExecutor: OffLoopExecutor {
         #expect(order == ["login-1", "login-2", "login-3"])
     }
 
+    @Test func loadedUsersWaitForTheirDerivations() {
+        let admin = secure()
+        let users: JSONObject = [
+            "u1": ["content": ["profileIds": ["default"]], "credentials": ["local": ["username": "u1", "password": "p1"]]],
+            "u2": ["content": ["profileIds": ["default"]], "credentials": ["local": ["username": "u2", "password": "p2"]]],
+        ]
+        #expect(send(["controller": "admin", "action": "loadSecurities", "jwt": .string(admin),
+                      "body": ["users": .object(users)]], id: "load").isEmpty)
+        #expect(executor.waiting == 1)
+        executor.runNext()
+        #expect(harness.outbox.drain().first?.frame.objectValue?["status"] == 200)
+        #expect(send(Self.login("u2", "p2"), id: "u2").isEmpty)
+        executor.runNext()
+        #expect(harness.outbox.drain().first?.frame.objectValue?["status"] == 200)
+    }
+
     @Test func storedCredentialsUseTheDerivedHash() {
         let admin = secure()
         #expect(send(["controller": "security", "action": "createUser", "_id": "bob", "jwt": .string(admin),
