@@ -1,6 +1,10 @@
 /// Random RFC 4122 version-4 UUIDs in their lowercase text form, for requests that carry no `requestId`.
+///
+/// The bits come from a xoshiro256** generator seeded once from the system's: request ids need to
+/// be unique, not secret, and reading the kernel's generator cost two system calls per HTTP request.
+/// Not thread-safe: owned by the gateway.
 struct RequestIDGenerator {
-    private var random = SystemRandomNumberGenerator()
+    private var random = Xoshiro256StarStar()
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     mutating func next() -> String {
@@ -21,5 +25,36 @@ struct RequestIDGenerator {
             text.append(Self.hexDigits[Int(byte & 0x0F)])
         }
         return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// xoshiro256** (Blackman and Vigna), seeded from `SystemRandomNumberGenerator`: fast, 256 bits of
+/// state, not cryptographic.
+struct Xoshiro256StarStar: RandomNumberGenerator {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    init() {
+        var seed = SystemRandomNumberGenerator()
+        repeat {
+            state = (seed.next(), seed.next(), seed.next(), seed.next())
+        } while state == (0, 0, 0, 0)
+    }
+
+    mutating func next() -> UInt64 {
+        let result = (state.1 &* 5).rotatedLeft(by: 7) &* 9
+        let shifted = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= shifted
+        state.3 = state.3.rotatedLeft(by: 45)
+        return result
+    }
+}
+
+extension UInt64 {
+    fileprivate func rotatedLeft(by count: UInt64) -> UInt64 {
+        (self << count) | (self >> (64 - count))
     }
 }
