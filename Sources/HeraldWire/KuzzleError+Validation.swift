@@ -95,6 +95,12 @@ extension KuzzleError {
                     message: "Cannot parse the date value: \"\(value)\".", props: [value])
     }
 
+    /// `validation.types.invalid_geoshape`: `shapeTypes` names unknown shapes (comma-separated).
+    public static func invalidGeoShapes(_ shapes: String) -> KuzzleError {
+        KuzzleError(id: "validation.types.invalid_geoshape", code: 84_017_156, status: 412,
+                    message: "The following shapes are invalid: \(shapes).", props: [shapes])
+    }
+
     /// `validation.types.missing_enum_values`.
     public static let missingEnumValues = KuzzleError(
         id: "validation.types.missing_enum_values", code: 84_017_155, status: 412,

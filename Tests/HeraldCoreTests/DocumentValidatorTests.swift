@@ -95,6 +95,74 @@ import Testing
         #expect(try failure(fields, ["p": "not a point!"])?.props == ["p", "Invalid GeoPoint format"])
     }
 
+    @Test func geoShapesOfEveryType() throws {
+        let fields: JSONObject = ["area": ["type": "geo_shape"]]
+        let valid: [JSONObject] = [
+            ["type": "point", "coordinates": [2.35, 48.85]],
+            ["type": "multipoint", "coordinates": [[2.35, 48.85], [-180, -90]]],
+            ["type": "linestring", "coordinates": [[0, 0], [1, 1]]],
+            ["type": "multilinestring", "coordinates": [[[0, 0], [1, 1]], [[2, 2], [3, 3.5]]]],
+            ["type": "polygon", "orientation": "cw", "coordinates": [[[0, 0], [1, 0], [1, 1], [0.0, 0.0]]]],
+            ["type": "multipolygon", "coordinates": [[[[0, 0], [1, 0], [1, 1], [0, 0]]]]],
+            ["type": "envelope", "coordinates": [[-10, 10], [10, -10]]],
+            ["type": "circle", "coordinates": [0, 0], "radius": "10km"],
+            ["type": "circle", "coordinates": [0, 0], "radius": 250],
+            ["type": "geometrycollection", "geometries": [["type": "point", "coordinates": [1, 1]],
+                                                           ["type": "envelope", "coordinates": [[0, 1], [1, 0]]]]],
+        ]
+        for shape in valid { #expect(try failure(fields, ["area": .object(shape)]) == nil, "\(shape)") }
+        let refused: [(JSONValue, String)] = [
+            ("paris", "The shape object has no type defined."),
+            (["coordinates": [1, 1]], "The shape object has no type defined."),
+            (["type": "point", "coordinates": [1, 1], "color": "red"], "The shape object has a not allowed property."),
+            (["type": "hexagon", "coordinates": [1, 1]], "The provided shape type is not allowed."),
+            (["type": "geometrycollection", "coordinates": [1, 1], "geometries": []],
+             "The coordinates property must not be provided for the \"geometrycollection\" shape type."),
+            (["type": "point"], "The coordinates property must be provided for the \"point\" shape type."),
+            (["type": "circle", "coordinates": [0, 0]], "The radius property is mandatory for the \"circle\" shape type."),
+            (["type": "point", "coordinates": [0, 0], "radius": 3],
+             "The radius property must not be provided for the \"point\" shape type."),
+            (["type": "point", "coordinates": [0, 0], "orientation": "cw"],
+             "The orientation property must not be provided for the \"point\" shape type."),
+            (["type": "point", "coordinates": [0, 0], "geometries": [1]],
+             "The geometries property must not be provided for the \"point\" shape type."),
+            (["type": "geometrycollection"], "The geometries property must be provided for the \"geometrycollection\" shape type."),
+            (["type": "point", "coordinates": [181, 0]], "The shape type \"point\" has bad coordinates."),
+            (["type": "point", "coordinates": ["1", "2"]], "The shape type \"point\" has bad coordinates."),
+            (["type": "linestring", "coordinates": [[0, 0]]], "The shape type \"linestring\" has bad coordinates."),
+            (["type": "polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]],
+             "The shape type \"polygon\" has bad coordinates."),
+            (["type": "polygon", "orientation": "sideways", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]],
+             "The orientation property has not a valid value."),
+            (["type": "multipoint", "coordinates": [[0, 0], [0, 91]]],
+             "One of the shapes in  the shape type \"multipoint\" has bad coordinates."),
+            (["type": "envelope", "coordinates": [[0, 0]]], "The shape type \"envelope\" has bad coordinates."),
+            (["type": "circle", "coordinates": [0, 0], "radius": "10 parsecs"], "The radius property has not a valid format."),
+            (["type": "circle", "coordinates": [0, 0], "radius": true], "The radius property has not a valid format."),
+            (["type": "geometrycollection", "geometries": [["type": "point", "coordinates": [0, 100]]]],
+             "The shape type \"point\" has bad coordinates."),
+        ]
+        for (shape, reason) in refused {
+            #expect(try failure(fields, ["area": shape]) == .failedField("area", reason: reason), "\(shape)")
+        }
+    }
+
+    @Test func geoShapeTypesAreRestrictedByShapeTypes() throws {
+        let fields: JSONObject = ["zone": ["type": "geo_shape", "typeOptions": ["shapeTypes": ["circle", "polygon"]]]]
+        #expect(try failure(fields, ["zone": ["type": "circle", "coordinates": [0, 0], "radius": "1mi"]]) == nil)
+        #expect(try failure(fields, ["zone": ["type": "point", "coordinates": [0, 0]]])
+            == .failedField("zone", reason: "The provided shape type is not allowed."))
+        #expect(try failure(fields, ["zone": ["type": "geometrycollection",
+                                              "geometries": [["type": "circle", "coordinates": [0, 0], "radius": 1]]]])
+            == .failedField("zone", reason: "The provided shape type is not allowed."))
+        #expect(problems(["fields": ["z": ["type": "geo_shape", "typeOptions": ["shapeTypes": ["circle", "blob", "star"]]]]])
+            == [KuzzleError.invalidGeoShapes("blob,star").message])
+        #expect(problems(["fields": ["z": ["type": "geo_shape", "typeOptions": ["shapeTypes": []]]]])
+            == [KuzzleError.invalidSpecificationParameter("shapeTypes", expected: "string[]").message])
+        #expect(problems(["fields": ["z": ["type": "geo_shape", "typeOptions": ["radius": 1]]]])
+            == [KuzzleError.unexpectedProperties("i.c.z", allowed: "shapeTypes").message])
+    }
+
     @Test func datesFormatsAndRanges() throws {
         let fields: JSONObject = [
             "d": ["type": "date", "typeOptions": [

@@ -244,6 +244,7 @@ extension FieldType {
         case .ipAddress: return "ip_address"
         case .enumeration: return "enum"
         case .geoPoint: return "geo_point"
+        case .geoShape: return "geo_shape"
         case .date: return "date"
         case .object: return "object"
         }

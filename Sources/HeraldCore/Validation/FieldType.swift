@@ -15,6 +15,7 @@ enum FieldType {
     case ipAddress(notEmpty: Bool)
     case enumeration(values: [String])
     case geoPoint
+    case geoShape(GeoShapeRule)
     case date(formats: [DateFormat], range: DateRange)
     case object(strict: Bool?)
 
@@ -26,8 +27,8 @@ enum FieldType {
     }
 
     /// The type names a specification may use, as Kuzzle spells them.
-    static let names = ["anything", "boolean", "date", "email", "enum", "geo_point", "integer", "ip_address",
-                        "numeric", "object", "string", "url"]
+    static let names = ["anything", "boolean", "date", "email", "enum", "geo_point", "geo_shape", "integer",
+                        "ip_address", "numeric", "object", "string", "url"]
 
     /// The `typeOptions` members each type accepts.
     static func allowedOptions(_ name: String) -> [String] {
@@ -38,6 +39,7 @@ enum FieldType {
         case "enum": return ["values"]
         case "date": return ["range", "formats"]
         case "object": return ["strict"]
+        case "geo_shape": return ["shapeTypes"]
         default: return []
         }
     }
@@ -48,6 +50,7 @@ enum FieldType {
         case "anything": self = .anything
         case "boolean": self = .boolean
         case "geo_point": self = .geoPoint
+        case "geo_shape": self = .geoShape(try GeoShapeRule(options: options))
         case "string": self = .string(length: try Self.bounds(options["length"], name: "length"))
         case "integer": self = .integer(range: try Self.bounds(options["range"], name: "range"))
         case "numeric": self = .numeric(range: try Self.bounds(options["range"], name: "range"))
@@ -146,6 +149,8 @@ enum FieldType {
             return "The field only accepts following values: \"\(values.joined(separator: ", "))\"."
         case .geoPoint:
             return GeoPointFormat.isGeoPoint(value) ? nil : "Invalid GeoPoint format"
+        case .geoShape(let rule):
+            return rule.violation(of: value)
         case .date(let formats, let range):
             guard let millis = formats.lazy.compactMap({ $0.epochMilliseconds(of: value) }).first else {
                 return "The date format is invalid."
