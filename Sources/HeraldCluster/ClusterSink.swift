@@ -39,6 +39,31 @@ public final class ClusterSink: CommitSink {
 
     public var isImmediate: Bool { false }
 
+    /// Commits that change the store, and publications: every node must see them in order, and the
+    /// publisher's answer waits until Redis has the message (or says why it has not).
+    public func holds(_ commit: Commit) -> Bool {
+        commit.effects.contains { effect in
+            if case .published = effect { return true }
+            return effect.changesStore
+        }
+    }
+
+    /// A commit announcing connections that entered or left rooms: the announcement goes on the
+    /// stream (behind the commits sent before it, on the same connection) without holding the
+    /// subscription's answer. When Redis is unreachable the other nodes miss it; the
+    /// subscription itself stands.
+    public func pass(_ commit: Commit, sequence: UInt64) {
+        let events = commit.effects.filter { if case .user = $0 { return true } else { return false } }
+        guard !events.isEmpty else { return }
+        let request = commit.request ?? Self.noRequest
+        let record = ChangeRecord(instance: instance, sequence: sequence, request: request, effects: events)
+        client.send(["XADD", ClusterScripts.stream, "MAXLEN", "~", String(maxStreamLength), "*", "c", record.encoded()]) { _ in }
+    }
+
+    /// The request of a commit no request caused (a connection that went away).
+    private static let noRequest = KuzzleRequest(
+        frame: JSONObject(), requestId: "", controller: "", action: "", timestamp: 0, connection: ConnectionID(0))
+
     init(client: RedisClient, instance: String, maxStreamLength: Int) {
         self.client = client
         self.instance = instance
@@ -53,8 +78,7 @@ public final class ClusterSink: CommitSink {
     }
 
     public func accept(_ commit: Commit, sequence: UInt64) {
-        let request = commit.request ?? KuzzleRequest(
-            frame: JSONObject(), requestId: "", controller: "", action: "", timestamp: 0, connection: ConnectionID(0))
+        let request = commit.request ?? Self.noRequest
         let record = ChangeRecord(instance: instance, sequence: sequence, request: request, effects: commit.effects)
         var arguments = [String(lastSent), String(sequence), record.encoded(), String(maxStreamLength)]
         let operations = Self.operations(of: commit.effects)
@@ -151,7 +175,7 @@ public final class ClusterSink: CommitSink {
             case .collectionDeleted(let index, let collection):
                 operations.append(["dropCollection", index, collection, "0", "0", ""])
             case .published, .user:
-                continue
+                continue // nothing stored: the record on the stream carries them
             }
         }
         return operations
