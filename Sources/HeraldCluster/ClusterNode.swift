@@ -15,6 +15,7 @@ public final class ClusterNode {
     private let reader: RedisClient
     private let follower: StreamFollower
     private let logger: Logger
+    private let url: RedisURL
 
     /// - Parameters:
     ///   - loop: the server's libev loop (`struct ev_loop *`).
@@ -22,6 +23,7 @@ public final class ClusterNode {
     ///   - maxStreamLength: the stream is trimmed to about this many entries.
     public init(url: RedisURL, loop: OpaquePointer, nodeID: String, maxStreamLength: Int = 100_000, logger: Logger) {
         let instance = "\(nodeID)/\(UInt32.random(in: 0...UInt32.max))"
+        self.url = url
         writer = RedisClient(url: url, loop: loop)
         var readerConfiguration = RedisClient.Configuration()
         readerConfiguration.commandTimeout = 5 // above the 1 s XREAD BLOCK
@@ -40,12 +42,15 @@ public final class ClusterNode {
         reader.onReady = { [unowned follower] in follower.connectionReady() }
     }
 
-    /// Connects both connections; the gateway is the one whose store and subscribers this node serves.
-    public func start(gateway: Gateway) {
+    /// Loads the cluster's state (waiting up to `loadTimeout` seconds for Redis, before the loop
+    /// serves anyone), then connects both connections; the gateway is the one whose store and
+    /// subscribers this node serves.
+    public func start(gateway: Gateway, loadTimeout: Double = 10) {
         sink.pipeline = gateway.commitPipeline
         sink.store = gateway.store
         sink.afterUndo = { [unowned gateway] effects in gateway.internalDocumentsChanged(effects) }
         follower.gateway = gateway
+        _ = follower.loadBeforeServing(url: url, timeout: loadTimeout)
         writer.start()
         reader.start()
     }

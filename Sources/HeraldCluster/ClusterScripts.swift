@@ -67,27 +67,49 @@ enum ClusterScripts {
     /// The whole state and the stream id it is at, read atomically: `{lastId, collections, documents}`
     /// with collections flat as index, collection, mapping and documents as index, collection, id,
     /// version, source. An index without collections is listed with an empty collection name.
+    ///
+    /// ARGV: 1 the internal index, 2 its collection count n, then its n collections (loaded whether
+    /// or not they are in `herald:c:<index>`: every node creates them itself), then 4 values per
+    /// built-in document (collection, id, version, source), stored when Redis has none of that id yet
+    /// (every node creates the same ones at start, outside the stream).
     static let load = """
     local info = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
     local lastId = '0-0'
     if #info > 0 then lastId = info[1][1] end
+    local internal = ARGV[1]
+    local internalCount = tonumber(ARGV[2])
+    local function space(index, collection) return string.len(index) .. ':' .. index .. ':' .. collection end
+    local position = 3 + internalCount
+    while position + 3 <= #ARGV do
+      local key = space(internal, ARGV[position])
+      if redis.call('HSETNX', 'herald:v:' .. key, ARGV[position + 1], ARGV[position + 2]) == 1 then
+        redis.call('HSET', 'herald:d:' .. key, ARGV[position + 1], ARGV[position + 3])
+      end
+      position = position + 4
+    end
     local collections, documents = {}, {}
+    local function loadDocuments(index, collection)
+      local key = space(index, collection)
+      local sources = redis.call('HGETALL', 'herald:d:' .. key)
+      for j = 1, #sources, 2 do
+        table.insert(documents, index); table.insert(documents, collection); table.insert(documents, sources[j])
+        table.insert(documents, redis.call('HGET', 'herald:v:' .. key, sources[j]) or '1')
+        table.insert(documents, sources[j + 1])
+      end
+    end
     for _, index in ipairs(redis.call('SMEMBERS', 'herald:indexes')) do
       local mappings = redis.call('HGETALL', 'herald:c:' .. index)
       if #mappings == 0 then
         table.insert(collections, index); table.insert(collections, ''); table.insert(collections, '')
       end
       for i = 1, #mappings, 2 do
-        local collection = mappings[i]
-        table.insert(collections, index); table.insert(collections, collection); table.insert(collections, mappings[i + 1])
-        local space = string.len(index) .. ':' .. index .. ':' .. collection
-        local sources = redis.call('HGETALL', 'herald:d:' .. space)
-        for j = 1, #sources, 2 do
-          table.insert(documents, index); table.insert(documents, collection); table.insert(documents, sources[j])
-          table.insert(documents, redis.call('HGET', 'herald:v:' .. space, sources[j]) or '1')
-          table.insert(documents, sources[j + 1])
-        end
+        table.insert(collections, index); table.insert(collections, mappings[i]); table.insert(collections, mappings[i + 1])
+        loadDocuments(index, mappings[i])
       end
+    end
+    for i = 1, internalCount do
+      local collection = ARGV[2 + i]
+      if redis.call('HEXISTS', 'herald:c:' .. internal, collection) == 0 then loadDocuments(internal, collection) end
     end
     return {lastId, collections, documents}
     """

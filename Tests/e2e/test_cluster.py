@@ -330,3 +330,126 @@ async def test_a_specification_redis_refuses_is_undone_on_its_node(nodes, redis:
             redis.start()
         assert_ok(await _eventually_ok(on_a, {"controller": "document", "action": "create", "index": index,
                                               "collection": "c", "body": {"n": 1}}))
+
+
+async def test_a_publication_reaches_every_node_once(nodes) -> None:
+    a, b, _ = nodes
+    async with KuzzleClient(a.url, name="pub-a") as on_a, KuzzleClient(b.url, name="sub-b") as on_b:
+        index = await _collection(on_a, [on_b])
+        here = (await on_a.subscribe(index, "c", OPEN))["channel"]
+        there = (await on_b.subscribe(index, "c", OPEN))["channel"]
+        assert_ok(await on_a.request({"controller": "realtime", "action": "publish", "index": index,
+                                      "collection": "c", "_id": "m1", "body": {"status": "open", "n": 1},
+                                      "requestId": "pub-1", "volatile": {"tag": "p"}}))
+        # Not matching: nobody is told.
+        assert_ok(await on_a.request({"controller": "realtime", "action": "publish", "index": index,
+                                      "collection": "c", "body": {"status": "closed"}}))
+        assert_ok(await on_b.request({"controller": "realtime", "action": "publish", "index": index,
+                                      "collection": "c", "body": {"status": "open", "n": 2}}))
+        for client, channel in ((on_a, here), (on_b, there)):
+            first, second = await client.wait_notifications(channel, 2)
+            assert (first["action"], first["scope"], first["requestId"]) == ("publish", "in", "pub-1")
+            assert first["volatile"] == {"tag": "p"} and first["result"] == {"_id": "m1",
+                                                                          "_source": {"status": "open", "n": 1}}
+            assert second["result"]["_source"]["n"] == 2
+        # Each node told its subscriber once: a write behind the publications, seen by both, closes the count.
+        assert_ok(await on_b.request({"controller": "document", "action": "create", "index": index,
+                                      "collection": "c", "body": {"status": "open"}}))
+        for client, channel in ((on_a, here), (on_b, there)):
+            await client.wait_notifications(channel, 3)
+            await client.sync()
+            assert [n["action"] for n in client.notifications(channel)] == ["publish", "publish", "create"]
+
+
+async def test_users_entering_and_leaving_a_room_on_another_node_are_announced(nodes) -> None:
+    a, b, _ = nodes
+    async with KuzzleClient(a.url, name="watch-a") as on_a, KuzzleClient(b.url, name="join-b") as on_b:
+        index = await _collection(on_a, [on_b])
+        watching = (await on_a.subscribe(index, "c", OPEN, users="all"))["channel"]
+        joined = await on_b.ok("realtime", "subscribe", index=index, collection="c", body=OPEN,
+                               volatile={"who": "b"})
+        [entered] = await on_a.wait_notifications(watching, 1, type="user")
+        assert (entered["user"], entered["action"], entered["volatile"]) == ("in", "subscribe", {"who": "b"})
+        assert (entered["index"], entered["collection"]) == (index, "c")
+        await on_b.ok("realtime", "unsubscribe", body={"roomId": joined["roomId"]})
+        _, left = await on_a.wait_notifications(watching, 2, type="user")
+        assert (left["user"], left["action"]) == ("out", "unsubscribe")
+        # A connection that goes away leaves its rooms on every node.
+        async with KuzzleClient(b.url, name="gone-b") as gone:
+            await gone.subscribe(index, "c", OPEN)
+            await on_a.wait_notifications(watching, 3, type="user")
+        *_, closed = await on_a.wait_notifications(watching, 4, type="user")
+        assert closed["user"] == "out"
+
+
+async def test_a_publication_fails_clearly_while_redis_is_down(nodes, redis: RedisServer) -> None:
+    async with KuzzleClient(nodes[0].url, name="a") as on_a:
+        index = await _collection(on_a, [])
+        channel = (await on_a.subscribe(index, "c", {}))["channel"]
+        redis.kill()
+        try:
+            response = await on_a.request({"controller": "realtime", "action": "publish", "index": index,
+                                           "collection": "c", "body": {"lost": True}})
+            assert_error(response, "core.fatal.service_unavailable")
+            # Subscriptions stay, and work on the node itself.
+            await on_a.subscribe(index, "c", {"equals": {"x": 1}}, users="all")
+        finally:
+            redis.start()
+        assert_ok(await _eventually_ok(on_a, {"controller": "realtime", "action": "publish", "index": index,
+                                              "collection": "c", "body": {"back": True}}))
+        [n] = await on_a.wait_notifications(channel, 1)
+        assert n["result"]["_source"] == {"back": True}
+
+
+def test_users_and_tokens_of_one_node_work_on_a_node_started_later(herald_binary: Path) -> None:
+    """The internal index (users, profiles, roles, credentials) is loaded from Redis like user documents,
+    and every node signs with the secret the cluster keeps in Redis. Own Redis: anonymous loses its rights."""
+    store = RedisServer()
+    store.start()
+    first = HeraldServer(herald_binary, ["--redis-url", store.url, "--node-id", "node-first"], name="cluster-first")
+    late = HeraldServer(herald_binary, ["--redis-url", store.url, "--node-id", "node-later"], name="cluster-later")
+    admin = {"username": "ada", "password": "correct horse battery"}
+    user = {"username": "bob", "password": "another horse battery"}
+    try:
+        first.start()
+
+        async def secure() -> str:
+            async with KuzzleClient(first.url, name="first") as c:
+                await c.ok("security", "createFirstAdmin", _id="ada", reset=True,
+                           body={"content": {"name": "Ada"}, "credentials": {"local": admin}})
+                jwt = (await c.ok("auth", "login", strategy="local", body=admin))["jwt"]
+                await c.ok("security", "createUser", _id="bob", jwt=jwt,
+                           body={"content": {"profileIds": ["default"]}, "credentials": {"local": user}})
+                return jwt
+
+        jwt = asyncio.run(secure())
+        late.start()
+
+        async def check() -> None:
+            async with KuzzleClient(late.url, name="later") as c:
+                assert_error(await c.query("index", "create", index="nope"), "security.rights.unauthorized")
+                assert (await c.ok("auth", "checkToken", body={"token": jwt}))["valid"] is True
+                await c.ok("index", "create", index="made-later", jwt=jwt)
+                bob = (await c.ok("auth", "login", strategy="local", body=user))["jwt"]
+                assert (await c.ok("auth", "getCurrentUser", jwt=bob))["_id"] == "bob"
+                assert_error(await c.query("auth", "login", strategy="local",
+                                           body={"username": "bob", "password": "wrong"}),
+                             "plugin.strategy.missing_user")
+            async with KuzzleClient(first.url, name="first-again") as c:
+                # ... and a token the later node issued verifies on the first one.
+                later_token = (await c.ok("auth", "login", strategy="local", body=admin))["jwt"]
+                assert (await c.ok("auth", "checkToken", body={"token": later_token}))["valid"] is True
+
+        asyncio.run(check())
+    finally:
+        late.stop()
+        first.stop()
+        store.cleanup()
+
+
+def test_cluster_mode_without_a_secret_needs_redis_at_start(herald_binary: Path) -> None:
+    port = free_port()
+    done = subprocess.run([str(herald_binary), "--host", "127.0.0.1", "--port", "0", "--redis-url",
+                           f"redis://127.0.0.1:{port}"], capture_output=True, timeout=60)
+    assert done.returncode != 0
+    assert b"shared token secret" in done.stdout + done.stderr
