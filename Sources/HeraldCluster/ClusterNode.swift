@@ -5,7 +5,8 @@ import Glibc
 
 /// Cluster mode for one Herald process: the sink that writes commits through Redis and the follower
 /// that applies every other node's changes from the stream, each on its own Redis connection, both
-/// on the server's libev loop.
+/// on the server's libev loop; and the heartbeat (every second, on the writer's connection) that
+/// shares room counts between the nodes.
 ///
 /// Concurrency: single-threaded, on the event-loop thread (the loop passed in).
 public final class ClusterNode {
@@ -14,6 +15,8 @@ public final class ClusterNode {
     private let writer: RedisClient
     private let reader: RedisClient
     private let follower: StreamFollower
+    private let census: RoomCensus
+    private let heartbeat: LoopTimer
     private let logger: Logger
     private let url: RedisURL
 
@@ -30,6 +33,9 @@ public final class ClusterNode {
         reader = RedisClient(url: url, loop: loop, configuration: readerConfiguration)
         sink = ClusterSink(client: writer, instance: instance, maxStreamLength: maxStreamLength)
         follower = StreamFollower(client: reader, instance: instance, logger: logger)
+        let census = RoomCensus(client: writer, instance: instance, timeToLive: 3000)
+        self.census = census
+        heartbeat = LoopTimer(loop: loop) { [unowned census] in census.beat() }
         self.logger = logger
         follower.unknownOutcome = { [unowned sink] in sink.unknownOutcome }
         writer.onReady = { [unowned sink, logger] in
@@ -51,12 +57,15 @@ public final class ClusterNode {
         sink.afterUndo = { [unowned gateway] effects in gateway.internalDocumentsChanged(effects) }
         follower.gateway = gateway
         _ = follower.loadBeforeServing(url: url, timeout: loadTimeout)
+        census.registry = gateway.registry
         writer.start()
         reader.start()
+        heartbeat.start(every: 1)
     }
 
     /// Closes both connections.
     public func stop() {
+        heartbeat.stop()
         writer.close()
         reader.close()
     }

@@ -3,7 +3,9 @@
 /// Keys: `herald:log` (the change stream), `herald:indexes` (set of index names),
 /// `herald:c:<index>` (collection → mapping JSON), `herald:d:<space>` (id → source JSON) and
 /// `herald:v:<space>` (id → `_version`), where `<space>` is `<length of index>:<index>:<collection>`;
-/// `herald:seq:<instance>` is the last sequence number a running node instance committed.
+/// `herald:seq:<instance>` is the last sequence number a running node instance committed;
+/// `herald:rooms:<instance>` (room id → `[count, index, collection]`, expiring unless the instance
+/// keeps beating) its rooms, and `herald:instances` the instances that reported rooms.
 enum ClusterScripts {
     static let stream = "herald:log"
 
@@ -112,5 +114,27 @@ enum ClusterScripts {
       if redis.call('HEXISTS', 'herald:c:' .. internal, collection) == 0 then loadDocuments(internal, collection) end
     end
     return {lastId, collections, documents}
+    """
+
+    /// The heartbeat of one instance. ARGV: 1 instance, 2 time to live of its rooms (ms), 3 `full`
+    /// (its rooms follow as room id, value pairs and replace the stored ones) or `keep`. Answers
+    /// the other live instances' rooms, flat as room id, value; forgets instances whose rooms expired.
+    static let heartbeat = """
+    local own = 'herald:rooms:' .. ARGV[1]
+    if ARGV[3] == 'full' then
+      redis.call('DEL', own)
+      for i = 4, #ARGV, 2 do redis.call('HSET', own, ARGV[i], ARGV[i + 1]) end
+    end
+    redis.call('PEXPIRE', own, ARGV[2])
+    redis.call('SADD', 'herald:instances', ARGV[1])
+    local others = {}
+    for _, instance in ipairs(redis.call('SMEMBERS', 'herald:instances')) do
+      if instance ~= ARGV[1] then
+        local rooms = redis.call('HGETALL', 'herald:rooms:' .. instance)
+        if #rooms == 0 then redis.call('SREM', 'herald:instances', instance) end
+        for j = 1, #rooms do table.insert(others, rooms[j]) end
+      end
+    end
+    return others
     """
 }

@@ -453,3 +453,48 @@ def test_cluster_mode_without_a_secret_needs_redis_at_start(herald_binary: Path)
                            f"redis://127.0.0.1:{port}"], capture_output=True, timeout=60)
     assert done.returncode != 0
     assert b"shared token secret" in done.stdout + done.stderr
+
+
+async def _count_reaches(client: KuzzleClient, room_id: str, expected: int) -> None:
+    """Waits until the client's node counts `expected` connections in the room (heartbeats are periodic)."""
+    deadline = time.monotonic() + 15
+    while True:
+        count = (await client.ok("realtime", "count", body={"roomId": room_id}))["count"]
+        if count == expected:
+            return
+        assert time.monotonic() < deadline, f"{client.name} counts {count} in {room_id}, not {expected}"
+        await asyncio.sleep(0.2)
+
+
+async def test_counts_and_lists_add_up_every_node_and_a_dead_node_leaves_them(
+        nodes, redis: RedisServer, herald_binary: Path) -> None:
+    a, b, c = nodes
+    async with KuzzleClient(a.url, name="a") as on_a, KuzzleClient(b.url, name="b1") as b1, \
+            KuzzleClient(b.url, name="b2") as b2, KuzzleClient(c.url, name="c") as on_c:
+        index = await _collection(on_a, [b1, on_c])
+        room_id = (await on_a.subscribe(index, "c", OPEN))["roomId"]
+        await b1.subscribe(index, "c", OPEN)
+        await b2.subscribe(index, "c", OPEN, scope="out")
+        for client in (on_a, b1, on_c):
+            await _count_reaches(client, room_id, 3)
+        listed = await on_c.ok("realtime", "list")
+        assert listed[index] == {"c": {room_id: 3}}
+        await b2.ok("realtime", "unsubscribe", body={"roomId": room_id})
+        await _count_reaches(on_a, room_id, 2)
+
+        late = HeraldServer(herald_binary, ["--redis-url", redis.url, "--node-id", "node-counted"],
+                            name="cluster-counted")
+        late.start()
+        try:
+            async with KuzzleClient(late.url, name="late1") as l1, KuzzleClient(late.url, name="late2") as l2:
+                await l1.subscribe(index, "c", OPEN)
+                await l2.subscribe(index, "c", OPEN)
+                await _count_reaches(on_a, room_id, 4)
+                await _count_reaches(l1, room_id, 4)
+                # SIGKILL: nobody says goodbye; its rooms expire from the counts.
+                late.process.kill()
+                late.process.wait(10)
+                await _count_reaches(on_a, room_id, 2)
+                await _count_reaches(on_c, room_id, 2)
+        finally:
+            late.stop()
