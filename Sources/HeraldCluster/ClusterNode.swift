@@ -6,7 +6,7 @@ import Glibc
 /// Cluster mode for one Herald process: the sink that writes commits through Redis and the follower
 /// that applies every other node's changes from the stream, each on its own Redis connection, both
 /// on the server's libev loop; and the heartbeat (every second, on the writer's connection) that
-/// shares room counts between the nodes.
+/// shares room counts between the nodes and runs `retryOnConflict` retries still waiting.
 ///
 /// Concurrency: single-threaded, on the event-loop thread (the loop passed in).
 public final class ClusterNode {
@@ -31,13 +31,18 @@ public final class ClusterNode {
         var readerConfiguration = RedisClient.Configuration()
         readerConfiguration.commandTimeout = 5 // above the 1 s XREAD BLOCK
         reader = RedisClient(url: url, loop: loop, configuration: readerConfiguration)
-        sink = ClusterSink(client: writer, instance: instance, maxStreamLength: maxStreamLength)
+        let sink = ClusterSink(client: writer, instance: instance, maxStreamLength: maxStreamLength)
+        self.sink = sink
         follower = StreamFollower(client: reader, instance: instance, logger: logger)
         let census = RoomCensus(client: writer, instance: instance, timeToLive: 3000)
         self.census = census
-        heartbeat = LoopTimer(loop: loop) { [unowned census] in census.beat() }
+        heartbeat = LoopTimer(loop: loop) { [unowned census, unowned sink] in
+            census.beat()
+            sink.heartbeat()
+        }
         self.logger = logger
         follower.unknownOutcome = { [unowned sink] in sink.unknownOutcome }
+        follower.advanced = { [unowned sink] in sink.replicaAdvanced() }
         writer.onReady = { [unowned sink, logger] in
             logger.info("connected to Redis", metadata: ["url": "\(url)"])
             sink.connectionReady()
@@ -55,6 +60,9 @@ public final class ClusterNode {
         sink.pipeline = gateway.commitPipeline
         sink.store = gateway.store
         sink.afterUndo = { [unowned gateway] effects in gateway.internalDocumentsChanged(effects) }
+        sink.rerun = { [unowned gateway] frame, protocolName, connection, reply in
+            gateway.execute(frame: frame, protocolName: protocolName, connection: connection, reply: reply)
+        }
         follower.gateway = gateway
         _ = follower.loadBeforeServing(url: url, timeout: loadTimeout)
         census.registry = gateway.registry

@@ -18,7 +18,8 @@ enum ClusterScripts {
     /// sequence, 3 change record (JSON), 4 stream MAXLEN (approximate), 5 operation count, then
     /// 6 values per operation: kind, space or index, id or collection, expected version, new
     /// version, payload. Checks every expected `_version` (and that the instance's previous write
-    /// made it), then writes everything and appends the record: all or nothing.
+    /// made it), then writes everything and appends the record: all or nothing. A conflict answers
+    /// `HERALD_CONFLICT <operation position> <stored version> <id>`.
     static let commit = """
     local last = tonumber(redis.call('GET', KEYS[2]) or '0')
     if last ~= tonumber(ARGV[1]) then
@@ -31,7 +32,7 @@ enum ClusterScripts {
       if kind == 'put' or kind == 'del' then
         local current = tonumber(redis.call('HGET', 'herald:v:' .. ARGV[base + 1], ARGV[base + 2]) or '0')
         if current ~= tonumber(ARGV[base + 3]) then
-          return redis.error_reply('HERALD_CONFLICT ' .. ARGV[base + 2] .. ' ' .. tostring(current))
+          return redis.error_reply('HERALD_CONFLICT ' .. i .. ' ' .. tostring(current) .. ' ' .. ARGV[base + 2])
         end
       end
     end

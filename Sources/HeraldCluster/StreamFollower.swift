@@ -17,6 +17,8 @@ final class StreamFollower {
     weak var gateway: Gateway?
     /// Commits of this instance whose outcome is unknown (applied as remote ones if they show up).
     var unknownOutcome: () -> Set<UInt64> = { [] }
+    /// Called after each batch of stream entries was applied.
+    var advanced: () -> Void = {}
     private var lastId: String?
     private var reading = false
     /// Stream entries applied (for tests and metrics).
@@ -129,6 +131,7 @@ final class StreamFollower {
                     guard let entries = stream.elements?.last?.elements else { continue }
                     for entry in entries { apply(entry) }
                 }
+                advanced()
                 readNext()
             case .success(.null):
                 readNext()

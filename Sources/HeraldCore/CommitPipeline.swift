@@ -55,6 +55,8 @@ public final class CommitPipeline {
         var commit: Commit
         /// Whether the sink holds it (it then waits for the sink's answer).
         let held: Bool
+        /// Failed and withdrawn: leaves the queue in its turn without being released.
+        var withdrawn = false
     }
 
     private let sink: any CommitSink
@@ -104,11 +106,13 @@ public final class CommitPipeline {
     }
 
     /// The sink could not make the commits up to `sequence` safe (it has put the stored state back
-    /// to what is safe): they answer `error` and notify nothing.
-    public func failed(through sequence: UInt64, error: KuzzleError) {
+    /// to what is safe): they answer `error` and notify nothing, except those in `withdrawing`,
+    /// which leave without a word (the sink runs their requests again).
+    public func failed(through sequence: UInt64, error: KuzzleError, withdrawing: Set<UInt64> = []) {
         for position in head..<pending.count where pending[position].sequence <= sequence {
             pending[position].commit.outcome = .failure(error)
             pending[position].commit.effects = []
+            if withdrawing.contains(pending[position].sequence) { pending[position].withdrawn = true }
         }
         durable(through: sequence)
     }
@@ -122,9 +126,9 @@ public final class CommitPipeline {
         defer { releasing = false }
         while head < pending.count,
               pending[head].sequence <= safeThrough || !pending[head].held {
-            let commit = pending[head].commit
+            let commit = pending[head].commit, withdrawn = pending[head].withdrawn
             head += 1
-            release(commit)
+            if !withdrawn { release(commit) }
         }
         if head == pending.count {
             pending.removeAll(keepingCapacity: true)

@@ -86,6 +86,32 @@ import Testing
         #expect(ClusterScripts.space(index: "a:b", collection: "c") == "3:a:b:c")
     }
 
+    @Test func aConflictIsLocatedAmongTheStoringEffects() throws {
+        let effects: [Effect] = [
+            .published(PublishedMessage(index: "i", collection: "c", message: [:], id: nil)),
+            .indexCreated(index: "i"),
+            .document(change(.create, version: 1, previous: nil)),
+        ]
+        let conflict = try #require(ClusterSink.conflict(in: "HERALD_CONFLICT 1 7 d with spaces", effects: effects))
+        #expect(conflict.index == "i" && conflict.collection == "c" && conflict.id == "d with spaces")
+        #expect(conflict.version == 7)
+        #expect(ClusterSink.conflict(in: "HERALD_CONFLICT 0 7 i", effects: effects) == nil, "not a document")
+        #expect(ClusterSink.conflict(in: "HERALD_CONFLICT 5 7 d", effects: effects) == nil)
+        #expect(ClusterSink.conflict(in: "HERALD_CHAIN 3", effects: effects) == nil)
+    }
+
+    @Test func onlyAnsweredRequestsWithRetriesLeftAreRetried() {
+        func commit(_ frame: JSONObject, reply: Commit.Reply = .connection(ConnectionID(1))) -> Commit {
+            let request = KuzzleRequest(frame: frame, requestId: "r", controller: "document", action: "update",
+                                        timestamp: 0, connection: ConnectionID(1))
+            return Commit(request: request, outcome: .success(.none), effects: [], reply: reply, startedAt: 0)
+        }
+        #expect(ClusterSink.retriesLeft(commit(["retryOnConflict": 3])) == 3)
+        #expect(ClusterSink.retriesLeft(commit([:])) == 0)
+        #expect(ClusterSink.retriesLeft(commit(["retryOnConflict": -1])) == 0)
+        #expect(ClusterSink.retriesLeft(commit(["retryOnConflict": 3], reply: .none)) == 0)
+    }
+
     @Test func undoPutsBackWhatTheRefusedWritesChangedNewestFirst() throws {
         let store = DocumentStore()
         store.createCollection(index: "i", collection: "c")

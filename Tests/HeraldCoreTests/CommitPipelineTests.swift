@@ -38,6 +38,17 @@ final class PublicationSink: CommitSink {
         return (harness, sink)
     }
 
+    /// A held harness with collection `i`/`c` and connection 2 subscribed to it, outbox drained.
+    private func subscribedHarness() -> (GatewayHarness, HeldSink) {
+        let (harness, sink) = heldHarness()
+        harness.sendRaw(#"{"controller":"collection","action":"create","index":"i","collection":"c"}"#)
+        sink.pipeline?.durable(through: sink.accepted.last!)
+        harness.sendRaw(#"{"controller":"realtime","action":"subscribe","index":"i","collection":"c","body":{}}"#,
+                        from: 2)
+        _ = harness.outbox.drain()
+        return (harness, sink)
+    }
+
     @Test func aWriteIsAnsweredAndNotifiedOnlyOnceTheSinkSaysItIsSafe() {
         let (harness, sink) = heldHarness()
         let early = harness.sendRaw(
@@ -83,12 +94,7 @@ final class PublicationSink: CommitSink {
     }
 
     @Test func aFailedCommitAnswersTheSinkErrorAndNotifiesNobody() {
-        let (harness, sink) = heldHarness()
-        harness.sendRaw(#"{"controller":"collection","action":"create","index":"i","collection":"c"}"#)
-        sink.pipeline?.durable(through: sink.accepted.last!)
-        harness.sendRaw(#"{"controller":"realtime","action":"subscribe","index":"i","collection":"c","body":{}}"#,
-                        from: 2)
-        _ = harness.outbox.drain()
+        let (harness, sink) = subscribedHarness()
 
         #expect(harness.sendRaw(
             #"{"controller":"document","action":"create","index":"i","collection":"c","_id":"d","body":{},"requestId":"w"}"#)
@@ -133,6 +139,19 @@ final class PublicationSink: CommitSink {
         let refused = harness.outbox.drain()
         #expect(refused.count == 1)
         #expect(refused[0].frame.objectValue?["status"] == .int(KuzzleError.serviceUnavailable("Redis").status))
+    }
+
+    @Test func aWithdrawnCommitLeavesWithoutAnswerOrNotification() {
+        let (harness, sink) = subscribedHarness()
+        harness.sendRaw(
+            #"{"controller":"document","action":"create","index":"i","collection":"c","_id":"a","body":{},"requestId":"w1"}"#)
+        harness.sendRaw(
+            #"{"controller":"document","action":"create","index":"i","collection":"c","_id":"b","body":{},"requestId":"w2"}"#)
+        let first = sink.accepted[sink.accepted.count - 2], second = sink.accepted.last!
+        sink.pipeline?.failed(through: second, error: .storageFailure("conflict"), withdrawing: [first])
+        let sent = harness.outbox.drain()
+        #expect(sent.map { $0.frame.objectValue?["requestId"] } == [.string("w2")])
+        #expect(harness.gateway.commitPipeline.waitingCount == 0)
     }
 
     @Test func theGatewayForwardsTheEndOfEachLoopPassToTheSink() {
