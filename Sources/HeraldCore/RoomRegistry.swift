@@ -8,11 +8,14 @@ public final class RoomRegistry {
         let room: Room
         /// The volatile data sent with the subscription; user notifications carry it.
         let volatile: JSONValue
+        /// Connections of other nodes in the room (cluster mode).
+        let elsewhere: Int
 
         /// The `out` user event of leaving the room.
         func departure(timestamp: Int) -> UserEvent {
             UserEvent(scope: .out, roomId: room.id, index: room.index, collection: room.collection,
-                      count: room.connectionCount, volatile: volatile, timestamp: timestamp, newChannel: nil)
+                      count: room.connectionCount + elsewhere, volatile: volatile, timestamp: timestamp,
+                      newChannel: nil)
         }
     }
 
@@ -121,7 +124,7 @@ public final class RoomRegistry {
         let volatile = memberships[connection]?.removeValue(forKey: roomId) ?? .null
         if memberships[connection]?.isEmpty == true { memberships[connection] = nil }
         dropIfEmpty(room)
-        return Membership(room: room, volatile: volatile)
+        return Membership(room: room, volatile: volatile, elsewhere: otherNodes[roomId]?.count ?? 0)
     }
 
     /// Removes the connection from every room; returns what it left.
@@ -131,7 +134,7 @@ public final class RoomRegistry {
         for (roomId, volatile) in joined {
             guard let room = rooms[roomId], room.remove(connection) else { continue }
             dropIfEmpty(room)
-            left.append(Membership(room: room, volatile: volatile))
+            left.append(Membership(room: room, volatile: volatile, elsewhere: otherNodes[roomId]?.count ?? 0))
         }
         return left
     }

@@ -26,4 +26,24 @@ import Testing
         let listed = harness.request(["controller": "realtime", "action": "list"])["result"]
         #expect(listed == .object(["i": ["c": .object([roomId: 3])], "j": ["d": ["elsewhere": 4]]]))
     }
+
+    @Test func userNotificationsCountTheOtherNodesConnectionsToo() throws {
+        let harness = GatewayHarness()
+        harness.request(["controller": "collection", "action": "create", "index": "i", "collection": "c"])
+        func subscribe(from connection: UInt64) -> String? {
+            harness.request(["controller": "realtime", "action": "subscribe", "index": "i", "collection": "c",
+                             "body": [:], "users": "all"], from: connection)["result"]?.objectValue?["roomId"]?
+                .stringValue
+        }
+        let roomId = try #require(subscribe(from: 2))
+        harness.gateway.registry.otherNodes = [roomId: .init(index: "i", collection: "c", count: 2)]
+        _ = subscribe(from: 3)
+        func counts() -> [JSONValue?] {
+            harness.lastNotifications.map { $0.frame.objectValue?["result"]?.objectValue?["count"] }
+        }
+        #expect(counts() == [.int(4), .int(4)], "both subscribers of the channel are told")
+        harness.request(["controller": "realtime", "action": "unsubscribe", "body": ["roomId": .string(roomId)]],
+                        from: 3)
+        #expect(counts() == [.int(3)])
+    }
 }
