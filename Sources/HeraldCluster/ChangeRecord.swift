@@ -3,7 +3,8 @@ import HeraldStore
 import HeraldWire
 
 /// One commit as it travels on the change stream: who wrote it, the request (for the
-/// notifications' `controller`, `action`, `volatile`, `protocol`, `requestId`) and its stored effects.
+/// notifications' `controller`, `action`, `volatile`, `protocol`, `requestId`) and its effects
+/// (stored changes, publications, user events).
 ///
 /// A plain value: encoded by the writing node, decoded by every other one.
 struct ChangeRecord {

@@ -3,13 +3,15 @@ import HeraldRedis
 import HeraldStore
 import HeraldWire
 
-/// The commit sink of cluster mode: each commit that changes the store becomes one Lua script
-/// call on Redis that checks the `_version`s the write was based on, stores the result and
-/// appends the change to the stream, atomically. A commit is released once Redis answered.
+/// The commit sink of cluster mode: each commit that changes the store, or publishes a message,
+/// becomes one Lua script call on Redis that checks the `_version`s the write was based on, stores
+/// the result and appends the change to the stream, atomically. A commit is released once Redis
+/// answered. User events are appended to the stream without holding their commit.
 ///
 /// A write Redis refused (another node changed the document first, or Redis is unreachable) is
 /// undone in the local replica and answers an error; so are the commits this node sent behind it,
-/// which the script refuses too (each one names the sequence number it follows).
+/// which the script refuses too (each one names the sequence number it follows). After a version
+/// conflict, those with `retryOnConflict` left run again instead.
 ///
 /// Concurrency: single-threaded, on the event-loop thread that drives its ``RedisClient``.
 public final class ClusterSink: CommitSink {
