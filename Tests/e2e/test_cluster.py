@@ -545,3 +545,18 @@ async def test_retries_that_keep_conflicting_answer_too_many_changes(nodes, redi
             assert_error(refused, "services.storage.too_many_changes", "stuck")
         got = await on_a.ok("document", "get", index=index, collection="c", _id="stuck")
         assert got["_version"] == 1 and got["_source"]["n"] == 1
+
+
+async def test_counts_fall_back_to_the_node_while_redis_is_down_and_add_up_again(nodes, redis: RedisServer) -> None:
+    a, b, _ = nodes
+    async with KuzzleClient(a.url, name="a") as on_a, KuzzleClient(b.url, name="b") as on_b:
+        index = await _collection(on_a, [on_b])
+        room_id = (await on_a.subscribe(index, "c", OPEN))["roomId"]
+        await on_b.subscribe(index, "c", OPEN)
+        await _count_reaches(on_a, room_id, 2)
+        redis.kill()
+        try:
+            await _count_reaches(on_a, room_id, 1)
+        finally:
+            redis.start()
+        await _count_reaches(on_a, room_id, 2)
