@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(
             name: "HeraldClusterTests",
             dependencies: [
-                "HeraldCluster", "HeraldCore", "HeraldStore", "HeraldWire", .product(name: "Logging", package: "swift-log"),
+                "HeraldCluster", "HeraldCore", "HeraldRedis", "HeraldStore", "HeraldWire", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "HeraldRedisTests", dependencies: ["HeraldRedis", "CHiredis"]),
         .testTarget(

@@ -3,7 +3,8 @@ import HeraldStore
 import HeraldWire
 
 /// One commit as it travels on the change stream: who wrote it, the request (for the
-/// notifications' `controller`, `action`, `volatile`, `protocol`, `requestId`) and its stored effects.
+/// notifications' `controller`, `action`, `volatile`, `protocol`, `requestId`) and its effects
+/// (stored changes, publications, user events).
 ///
 /// A plain value: encoded by the writing node, decoded by every other one.
 struct ChangeRecord {
@@ -62,14 +63,35 @@ struct ChangeRecord {
             entry.append("t", .string("dropCollection"))
             entry.append("i", .string(index))
             entry.append("c", .string(collection))
-        case .published, .user:
-            return nil
+        case .published(let message):
+            entry.append("t", .string("pub"))
+            entry.append("i", .string(message.index))
+            entry.append("c", .string(message.collection))
+            if let id = message.id { entry.append("id", .string(id)) }
+            entry.append("m", .object(message.message))
+        case .user(let event):
+            // No channel of another node was created by this subscription: `newChannel` stays here.
+            entry.append("t", .string("user"))
+            entry.append("i", .string(event.index))
+            entry.append("c", .string(event.collection))
+            entry.append("room", .string(event.roomId))
+            entry.append("scope", .string(event.scope.rawValue))
+            entry.append("count", .int(event.count))
+            entry.append("vol", event.volatile)
+            entry.append("ts", .int(event.timestamp))
         }
         return .object(entry)
     }
 
-    /// A stored record, as one effect description each, for a replica to apply.
-    struct Entry {
+    /// One effect of a record: a change for the replica to apply, or a message (a publication, a
+    /// connection entering or leaving a room) that only notifies.
+    enum Entry {
+        case stored(StoredEntry)
+        case message(Effect)
+    }
+
+    /// A change to the stored state, for a replica to apply.
+    struct StoredEntry {
         let kind: String
         let index: String
         let collection: String
@@ -99,25 +121,51 @@ struct ChangeRecord {
         let request = KuzzleRequest(
             frame: frame, requestId: record["requestId"]?.stringValue ?? "",
             controller: frame["controller"]?.stringValue ?? "", action: frame["action"]?.stringValue ?? "",
-            timestamp: { if case .int(let value)? = record["timestamp"] { return value } else { return 0 } }(),
+            timestamp: integer(record["timestamp"]),
             connection: ConnectionID(0), protocolName: record["protocol"]?.stringValue ?? "websocket")
         var entries: [Entry] = []
         for case .object(let entry) in effects {
-            var source = JSONObject()
-            if case .object(let value)? = entry["s"] { source = value }
-            var mapping = JSONObject()
-            if case .object(let value)? = entry["m"] { mapping = value }
-            var updatedFields: [String]?
-            if case .array(let fields)? = entry["uf"] { updatedFields = fields.compactMap { $0.stringValue } }
-            var version = 0
-            if case .int(let value)? = entry["v"] { version = value }
-            entries.append(Entry(
-                kind: entry["t"]?.stringValue ?? "", index: entry["i"]?.stringValue ?? "",
-                collection: entry["c"]?.stringValue ?? "", id: entry["id"]?.stringValue ?? "", version: version,
-                source: source, verb: DocumentChange.Verb(rawValue: entry["verb"]?.stringValue ?? "") ?? .update,
-                updatedFields: updatedFields, notifies: entry["n"] != .bool(false), mapping: mapping))
+            if let message = message(entry) { entries.append(.message(message)) } else { entries.append(.stored(stored(entry))) }
         }
         return Decoded(instance: instance, sequence: UInt64(sequence), request: request, entries: entries)
+    }
+
+    private static func stored(_ entry: JSONObject) -> StoredEntry {
+        var source = JSONObject()
+        if case .object(let value)? = entry["s"] { source = value }
+        var mapping = JSONObject()
+        if case .object(let value)? = entry["m"] { mapping = value }
+        var updatedFields: [String]?
+        if case .array(let fields)? = entry["uf"] { updatedFields = fields.compactMap { $0.stringValue } }
+        return StoredEntry(
+            kind: entry["t"]?.stringValue ?? "", index: entry["i"]?.stringValue ?? "",
+            collection: entry["c"]?.stringValue ?? "", id: entry["id"]?.stringValue ?? "", version: integer(entry["v"]),
+            source: source, verb: DocumentChange.Verb(rawValue: entry["verb"]?.stringValue ?? "") ?? .update,
+            updatedFields: updatedFields, notifies: entry["n"] != .bool(false), mapping: mapping)
+    }
+
+    /// The publication or user event an entry stands for; `nil` for the other kinds.
+    private static func message(_ entry: JSONObject) -> Effect? {
+        let index = entry["i"]?.stringValue ?? "", collection = entry["c"]?.stringValue ?? ""
+        switch entry["t"]?.stringValue {
+        case "pub":
+            guard case .object(let message)? = entry["m"] else { return nil }
+            return .published(PublishedMessage(index: index, collection: collection, message: message,
+                                               id: entry["id"]?.stringValue))
+        case "user":
+            guard let roomId = entry["room"]?.stringValue,
+                  let scope = UserScope(rawValue: entry["scope"]?.stringValue ?? "") else { return nil }
+            return .user(UserEvent(scope: scope, roomId: roomId, index: index, collection: collection,
+                                   count: integer(entry["count"]), volatile: entry["vol"] ?? .null,
+                                   timestamp: integer(entry["ts"]), newChannel: nil))
+        default:
+            return nil
+        }
+    }
+
+    private static func integer(_ value: JSONValue?) -> Int {
+        if case .int(let number)? = value { return number }
+        return 0
     }
 }
 
@@ -126,7 +174,11 @@ extension ChangeRecord.Decoded {
     /// effects they stand for (what the notifier and the state derived from documents need).
     func apply(to store: DocumentStore) -> [Effect] {
         var effects: [Effect] = []
-        for change in entries {
+        for entry in entries {
+            guard case .stored(let change) = entry else {
+                if case .message(let message) = entry { effects.append(message) }
+                continue
+            }
             switch change.kind {
             case "doc":
                 let document = StoredDocument(id: change.id, source: change.source, version: change.version)

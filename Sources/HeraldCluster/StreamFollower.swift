@@ -17,6 +17,8 @@ final class StreamFollower {
     weak var gateway: Gateway?
     /// Commits of this instance whose outcome is unknown (applied as remote ones if they show up).
     var unknownOutcome: () -> Set<UInt64> = { [] }
+    /// Called after each batch of stream entries was applied.
+    var advanced: () -> Void = {}
     private var lastId: String?
     private var reading = false
     /// Stream entries applied (for tests and metrics).
@@ -34,45 +36,86 @@ final class StreamFollower {
         if lastId == nil { load() } else { readNext() }
     }
 
+    /// Loads the state before the server's loop runs (blocking, on a connection of its own), so
+    /// that the node serves no request before it has the cluster's documents and security model;
+    /// answers whether it did (if Redis did not answer in time, the state loads once the reader
+    /// connects).
+    func loadBeforeServing(url: RedisURL, timeout: Double) -> Bool {
+        guard let store = gateway?.store else { return false }
+        do {
+            let replies = try RedisBlockingCommands.run([loadCommand(store)], url: url, timeout: timeout)
+            return loaded(.success(replies[0]))
+        } catch {
+            logger.warning("cluster state not loaded before serving", metadata: ["reason": "\(error)"])
+            return false
+        }
+    }
+
     private func load() {
-        client.send(["EVAL", ClusterScripts.load, "1", ClusterScripts.stream]) { [weak self] result in
-            guard let self else { return }
-            guard case .success(.array(let parts)) = result, parts.count == 3, let lastId = parts[0].text,
-                  let collections = parts[1].elements, let documents = parts[2].elements else {
-                logger.error("cannot load the cluster state from Redis", metadata: ["reply": "\(result)"])
-                return
-            }
-            guard let store = gateway?.store else { return }
-            var position = 0
-            while position + 2 < collections.count {
-                let index = collections[position].text ?? "", collection = collections[position + 1].text ?? ""
-                if collection.isEmpty {
-                    try? store.createIndex(index)
-                } else {
-                    store.createCollection(index: index, collection: collection)
-                    if case .object(let mapping)? = try? JSONParser.parse(collections[position + 2].text ?? "{}") {
-                        _ = try? store.updateMapping(index: index, collection: collection, mappings: mapping)
-                    }
-                }
-                position += 3
-            }
-            position = 0
-            var loaded = 0
-            while position + 4 < documents.count {
-                if case .object(let source)? = try? JSONParser.parse(documents[position + 4].text ?? "") {
-                    store.putReplicated(
-                        index: documents[position].text ?? "", collection: documents[position + 1].text ?? "",
-                        document: StoredDocument(id: documents[position + 2].text ?? "", source: source,
-                                                 version: Int(documents[position + 3].text ?? "") ?? 1))
-                    loaded += 1
-                }
-                position += 5
-            }
-            gateway?.reloadInternalState()
-            logger.info("cluster state loaded", metadata: ["documents": "\(loaded)", "streamId": "\(lastId)"])
-            self.lastId = lastId
+        guard let store = gateway?.store else { return }
+        client.send(loadCommand(store)) { [weak self] result in
+            guard let self, loaded(result) else { return }
             readNext()
         }
+    }
+
+    private func loadCommand(_ store: DocumentStore) -> [String] {
+        ["EVAL", ClusterScripts.load, "1", ClusterScripts.stream] + Self.internalArguments(of: store)
+    }
+
+    /// Puts a reply of the load script into the replica; answers whether it was one.
+    private func loaded(_ result: Result<RedisReply, RedisClientError>) -> Bool {
+        guard case .success(.array(let parts)) = result, parts.count == 3, let lastId = parts[0].text,
+              let collections = parts[1].elements, let documents = parts[2].elements else {
+            logger.error("cannot load the cluster state from Redis", metadata: ["reply": "\(result)"])
+            return false
+        }
+        guard let store = gateway?.store else { return false }
+        var position = 0
+        while position + 2 < collections.count {
+            let index = collections[position].text ?? "", collection = collections[position + 1].text ?? ""
+            if collection.isEmpty {
+                try? store.createIndex(index)
+            } else {
+                store.createCollection(index: index, collection: collection)
+                if case .object(let mapping)? = try? JSONParser.parse(collections[position + 2].text ?? "{}") {
+                    _ = try? store.updateMapping(index: index, collection: collection, mappings: mapping)
+                }
+            }
+            position += 3
+        }
+        position = 0
+        var loaded = 0
+        while position + 4 < documents.count {
+            if case .object(let source)? = try? JSONParser.parse(documents[position + 4].text ?? "") {
+                store.putReplicated(
+                    index: documents[position].text ?? "", collection: documents[position + 1].text ?? "",
+                    document: StoredDocument(id: documents[position + 2].text ?? "", source: source,
+                                             version: Int(documents[position + 3].text ?? "") ?? 1))
+                loaded += 1
+            }
+            position += 5
+        }
+        gateway?.reloadInternalState()
+        logger.info("cluster state loaded", metadata: ["documents": "\(loaded)", "streamId": "\(lastId)"])
+        self.lastId = lastId
+        return true
+    }
+
+    /// The load script's arguments about the internal index: its collections on this node, and
+    /// the documents this node created in it at start (the built-in roles, profiles and users,
+    /// identical on every node; the load runs before this node wrote anything).
+    static func internalArguments(of store: DocumentStore) -> [String] {
+        let index = SecurityStore.internalIndex
+        let collections = (try? store.listCollections(index: index)) ?? []
+        var arguments = [index, String(collections.count)] + collections
+        for collection in collections {
+            for document in (try? store.documents(index: index, collection: collection)).map(Array.init) ?? [] {
+                arguments += [collection, document.id, String(document.version),
+                              JSONWriter.encodeToString(.object(document.source))]
+            }
+        }
+        return arguments
     }
 
     private func readNext() {
@@ -88,6 +131,7 @@ final class StreamFollower {
                     guard let entries = stream.elements?.last?.elements else { continue }
                     for entry in entries { apply(entry) }
                 }
+                advanced()
                 readNext()
             case .success(.null):
                 readNext()

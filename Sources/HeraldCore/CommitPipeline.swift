@@ -8,12 +8,24 @@ public protocol CommitSink: AnyObject {
     /// `true` for a sink that makes every commit safe the moment it is made (nothing to wait for):
     /// the pipeline then releases commits without handing them over.
     var isImmediate: Bool { get }
-    /// Takes a commit that changes the store. The sink later calls
+    /// Whether `commit` waits for this sink before it is released (and is handed to
+    /// ``accept(_:sequence:)``); by default, when it changes the store.
+    func holds(_ commit: Commit) -> Bool
+    /// Takes a commit the sink does not hold (it is released without waiting for the sink), for a
+    /// sink that passes such commits on; by default it is ignored.
+    func pass(_ commit: Commit, sequence: UInt64)
+    /// Takes a commit the sink holds. The sink later calls
     /// ``CommitPipeline/durable(through:)`` or ``CommitPipeline/failed(through:error:)`` with
     /// this sequence number (or a later one), possibly from inside this call.
     func accept(_ commit: Commit, sequence: UInt64)
     /// The event loop finished a pass: a good moment to write what was accepted during it.
     func endOfPass()
+}
+
+extension CommitSink {
+    public func holds(_ commit: Commit) -> Bool { commit.changesStore }
+
+    public func pass(_ commit: Commit, sequence: UInt64) {}
 }
 
 /// The sink of a server without persistence: every commit is safe as soon as it is made.
@@ -41,6 +53,10 @@ public final class CommitPipeline {
     private struct Pending {
         let sequence: UInt64
         var commit: Commit
+        /// Whether the sink holds it (it then waits for the sink's answer).
+        let held: Bool
+        /// Failed and withdrawn: leaves the queue in its turn without being released.
+        var withdrawn = false
     }
 
     private let sink: any CommitSink
@@ -67,18 +83,19 @@ public final class CommitPipeline {
     public var waitingCount: Int { pending.count - head }
 
     /// Takes a new commit: released at once when nothing waits ahead of it and it needs nothing
-    /// from the sink (it changes nothing stored, or the sink is immediate); otherwise queued, and
-    /// handed to the sink when it changes the store.
+    /// from the sink (the sink does not hold it, or is immediate); otherwise queued, and handed to
+    /// the sink when the sink holds it (commits it does not hold are passed to it at once).
     func submit(_ commit: Commit) {
         let sequence = nextSequence
         nextSequence += 1
-        let needsSink = commit.changesStore
-        if waitingCount == 0 && (sinkIsImmediate || !needsSink) {
+        let held = sink.holds(commit)
+        if !held { sink.pass(commit, sequence: sequence) }
+        if waitingCount == 0 && (sinkIsImmediate || !held) {
             release(commit)
             return
         }
-        pending.append(Pending(sequence: sequence, commit: commit))
-        if needsSink { sink.accept(commit, sequence: sequence) }
+        pending.append(Pending(sequence: sequence, commit: commit, held: held))
+        if held { sink.accept(commit, sequence: sequence) }
     }
 
     /// The sink made every commit up to `sequence` safe: they are released, in order, and so are the
@@ -89,11 +106,13 @@ public final class CommitPipeline {
     }
 
     /// The sink could not make the commits up to `sequence` safe (it has put the stored state back
-    /// to what is safe): they answer `error` and notify nothing.
-    public func failed(through sequence: UInt64, error: KuzzleError) {
+    /// to what is safe): they answer `error` and notify nothing, except those in `withdrawing`,
+    /// which leave without a word (the sink runs their requests again).
+    public func failed(through sequence: UInt64, error: KuzzleError, withdrawing: Set<UInt64> = []) {
         for position in head..<pending.count where pending[position].sequence <= sequence {
             pending[position].commit.outcome = .failure(error)
             pending[position].commit.effects = []
+            if withdrawing.contains(pending[position].sequence) { pending[position].withdrawn = true }
         }
         durable(through: sequence)
     }
@@ -106,10 +125,10 @@ public final class CommitPipeline {
         releasing = true
         defer { releasing = false }
         while head < pending.count,
-              pending[head].sequence <= safeThrough || !pending[head].commit.changesStore {
-            let commit = pending[head].commit
+              pending[head].sequence <= safeThrough || !pending[head].held {
+            let commit = pending[head].commit, withdrawn = pending[head].withdrawn
             head += 1
-            release(commit)
+            if !withdrawn { release(commit) }
         }
         if head == pending.count {
             pending.removeAll(keepingCapacity: true)

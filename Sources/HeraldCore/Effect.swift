@@ -78,6 +78,13 @@ public struct PublishedMessage: Sendable {
     public let collection: String
     public let message: JSONObject
     public let id: String?
+
+    public init(index: String, collection: String, message: JSONObject, id: String?) {
+        self.index = index
+        self.collection = collection
+        self.message = message
+        self.id = id
+    }
 }
 
 /// A connection entered (`in`) or left (`out`) a room.
@@ -95,4 +102,16 @@ public struct UserEvent: Sendable {
     /// A channel created by this very subscription: its subscriber is not told of its own arrival,
     /// as Kuzzle picks the channels to notify before it creates the new one.
     public let newChannel: String?
+
+    public init(scope: UserScope, roomId: String, index: String, collection: String, count: Int, volatile: JSONValue,
+                timestamp: Int, newChannel: String?) {
+        self.scope = scope
+        self.roomId = roomId
+        self.index = index
+        self.collection = collection
+        self.count = count
+        self.volatile = volatile
+        self.timestamp = timestamp
+        self.newChannel = newChannel
+    }
 }

@@ -53,7 +53,7 @@ final class RealtimeController: Controller {
         guard joined.newMember else { return }
         effects.append(.user(UserEvent(
             scope: .in, roomId: joined.room.id, index: joined.room.index, collection: joined.room.collection,
-            count: joined.room.connectionCount, volatile: request.volatile, timestamp: request.timestamp,
+            count: registry.count(roomId: joined.room.id), volatile: request.volatile, timestamp: request.timestamp,
             newChannel: joined.newChannel ? joined.channel : nil)))
     }
 

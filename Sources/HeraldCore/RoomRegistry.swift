@@ -8,11 +8,14 @@ public final class RoomRegistry {
         let room: Room
         /// The volatile data sent with the subscription; user notifications carry it.
         let volatile: JSONValue
+        /// Connections of other nodes in the room (cluster mode).
+        let elsewhere: Int
 
         /// The `out` user event of leaving the room.
         func departure(timestamp: Int) -> UserEvent {
             UserEvent(scope: .out, roomId: room.id, index: room.index, collection: room.collection,
-                      count: room.connectionCount, volatile: volatile, timestamp: timestamp, newChannel: nil)
+                      count: room.connectionCount + elsewhere, volatile: volatile, timestamp: timestamp,
+                      newChannel: nil)
         }
     }
 
@@ -39,6 +42,29 @@ public final class RoomRegistry {
     init(koncorde: Koncorde, limits: Limits = Limits()) {
         self.koncorde = koncorde
         self.limits = limits
+    }
+
+    /// A room as other nodes report it (cluster mode): where it is and how many of their
+    /// connections are in it.
+    public struct SharedRoom: Sendable, Equatable {
+        public let index: String
+        public let collection: String
+        public let count: Int
+
+        public init(index: String, collection: String, count: Int) {
+            self.index = index
+            self.collection = collection
+            self.count = count
+        }
+    }
+
+    /// The other nodes' rooms by id, as last read (cluster mode; empty on a single node):
+    /// `realtime:count` and `realtime:list` add them to this node's.
+    public var otherNodes: [String: SharedRoom] = [:]
+
+    /// This node's rooms by id, with their connection counts (what cluster mode tells the others).
+    public var localRooms: [String: SharedRoom] {
+        rooms.mapValues { SharedRoom(index: $0.index, collection: $0.collection, count: $0.connectionCount) }
     }
 
     /// Number of rooms.
@@ -98,7 +124,7 @@ public final class RoomRegistry {
         let volatile = memberships[connection]?.removeValue(forKey: roomId) ?? .null
         if memberships[connection]?.isEmpty == true { memberships[connection] = nil }
         dropIfEmpty(room)
-        return Membership(room: room, volatile: volatile)
+        return Membership(room: room, volatile: volatile, elsewhere: otherNodes[roomId]?.count ?? 0)
     }
 
     /// Removes the connection from every room; returns what it left.
@@ -108,13 +134,13 @@ public final class RoomRegistry {
         for (roomId, volatile) in joined {
             guard let room = rooms[roomId], room.remove(connection) else { continue }
             dropIfEmpty(room)
-            left.append(Membership(room: room, volatile: volatile))
+            left.append(Membership(room: room, volatile: volatile, elsewhere: otherNodes[roomId]?.count ?? 0))
         }
         return left
     }
 
-    /// Connections in a room (0 when the room does not exist).
-    func count(roomId: String) -> Int { rooms[roomId]?.connectionCount ?? 0 }
+    /// Connections in a room, on this node and the others (0 when the room does not exist).
+    func count(roomId: String) -> Int { (rooms[roomId]?.connectionCount ?? 0) + (otherNodes[roomId]?.count ?? 0) }
 
     func room(_ roomId: String) -> Room? { rooms[roomId] }
 
@@ -123,11 +149,16 @@ public final class RoomRegistry {
         koncorde.test(index: index, collection: collection, document: source, id: id)
     }
 
-    /// `realtime:list`: `{index: {collection: {roomId: connections}}}`.
+    /// `realtime:list`: `{index: {collection: {roomId: connections}}}`, every node's connections.
     func listing() -> JSONValue {
+        var counts = localRooms
+        for (id, shared) in otherNodes {
+            counts[id] = SharedRoom(index: shared.index, collection: shared.collection,
+                                    count: shared.count + (counts[id]?.count ?? 0))
+        }
         var indexes: [String: [String: [(String, Int)]]] = [:]
-        for room in rooms.values {
-            indexes[room.index, default: [:]][room.collection, default: []].append((room.id, room.connectionCount))
+        for (id, room) in counts {
+            indexes[room.index, default: [:]][room.collection, default: []].append((id, room.count))
         }
         var result = JSONObject()
         for index in indexes.keys.sorted() {

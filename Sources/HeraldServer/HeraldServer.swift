@@ -54,10 +54,13 @@ public final class HeraldServer {
             core.security.jwtSecret = try JWTSecretFile.loadOrCreate(directory: durable.path)
         }
         // The URL was checked when the configuration was read (the `redisUrl` setting refuses others).
-        let loop = server.eventLoop, nodeID = core.nodeID
-        cluster = configuration.redisUrl.flatMap { try? RedisURL(parsing: $0) }.map {
-            ClusterNode(url: $0, loop: loop, nodeID: nodeID, logger: logger)
+        let redisURL = configuration.redisUrl.flatMap { try? RedisURL(parsing: $0) }
+        if let redisURL, configuration.jwtSecret == nil {
+            // A token issued by one node verifies on every node: they share one secret, kept in Redis.
+            core.security.jwtSecret = try SharedTokenSecret.loadOrCreate(url: redisURL)
         }
+        let loop = server.eventLoop, nodeID = core.nodeID
+        cluster = redisURL.map { ClusterNode(url: $0, loop: loop, nodeID: nodeID, logger: logger) }
         let sink: (any CommitSink)? = durable?.sink ?? cluster?.sink
         bridge = TransportBridge(server: server, configuration: core, site: site, sink: sink, logger: logger)
         server.delegate = bridge

@@ -17,6 +17,14 @@ extension KuzzleError {
                     props: [detail])
     }
 
+    /// `services.storage.too_many_changes`: another writer changed the document first (cluster
+    /// mode), as many times as `retryOnConflict` allowed retries.
+    public static func tooManyChanges(id: String) -> KuzzleError {
+        KuzzleError(id: "services.storage.too_many_changes", code: 16_842_784, status: 500,
+                    message: "Unable to modify document \"\(id)\": cluster sync failed (too many simultaneous changes applied)",
+                    props: [id])
+    }
+
     /// `services.storage.invalid_mapping`.
     public static func invalidMapping(path: String, detail: String) -> KuzzleError {
         KuzzleError(id: "services.storage.invalid_mapping", code: 16_842_773, status: 400,

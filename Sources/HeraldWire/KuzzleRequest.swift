@@ -112,8 +112,14 @@ public struct KuzzleRequest: Sendable {
 
     /// The `retryOnConflict` option: an integer ≥ 0.
     public func validateRetryOnConflict() throws(KuzzleError) {
+        _ = try retryOnConflict()
+    }
+
+    /// How many times a write refused for a version conflict runs again (`retryOnConflict`, 0 when absent).
+    public func retryOnConflict() throws(KuzzleError) -> Int {
         let retries = try integer("retryOnConflict", default: 0)
         guard retries >= 0 else { throw .invalidArgument("retryOnConflict", expected: "positive integer") }
+        return retries
     }
 }
 

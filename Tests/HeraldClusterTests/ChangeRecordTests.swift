@@ -23,7 +23,7 @@ import Testing
         let effects: [Effect] = [
             .indexCreated(index: "i"),
             .document(change(.update, version: 2, previous: previous, notifies: false)),
-            .published(PublishedMessage(index: "i", collection: "c", message: [:], id: nil)),
+            .published(PublishedMessage(index: "i", collection: "c", message: ["hello": "world"], id: "m1")),
             .collectionTruncated(index: "i", collection: "c"),
         ]
         let text = ChangeRecord(instance: "node-a/1", sequence: 42, request: request, effects: effects).encoded()
@@ -33,10 +33,35 @@ import Testing
         #expect(decoded.request.controller == "document" && decoded.request.action == "update")
         #expect(decoded.request.timestamp == 1234 && decoded.request.volatile == .object(["tag": "v"]))
         #expect(decoded.request.frame["body"] == nil && decoded.request.frame["jwt"] == nil)
-        #expect(decoded.entries.map(\.kind) == ["index", "doc", "truncate"])
-        let document = decoded.entries[1]
+        let stored = decoded.entries.compactMap { entry -> ChangeRecord.StoredEntry? in
+            if case .stored(let change) = entry { return change } else { return nil }
+        }
+        #expect(stored.map(\.kind) == ["index", "doc", "truncate"])
+        let document = stored[1]
         #expect(document.id == "d" && document.version == 2 && document.source == ["n": 2])
         #expect(document.verb == .update && document.updatedFields == ["n"] && !document.notifies)
+        guard case .message(.published(let message)) = decoded.entries[2] else {
+            Issue.record("the publication is the third entry: \(decoded.entries)")
+            return
+        }
+        #expect(message.index == "i" && message.collection == "c" && message.id == "m1")
+        #expect(message.message == ["hello": "world"])
+    }
+
+    @Test func aUserEventRoundTripsWithoutItsNewChannel() throws {
+        let event = UserEvent(scope: .out, roomId: "room-1", index: "i", collection: "c", count: 3,
+                              volatile: ["who": "me"], timestamp: 99, newChannel: "room-1-x")
+        let text = ChangeRecord(instance: "node-a/1", sequence: 5, request: request, effects: [.user(event)]).encoded()
+        let decoded = try #require(ChangeRecord.decode(text))
+        guard decoded.entries.count == 1, case .message(.user(let back)) = decoded.entries[0] else {
+            Issue.record("one user event expected: \(decoded.entries)")
+            return
+        }
+        #expect(back.scope == .out && back.roomId == "room-1" && back.index == "i" && back.collection == "c")
+        #expect(back.count == 3 && back.volatile == .object(["who": "me"]) && back.timestamp == 99)
+        // The channel the subscription created exists on its own node only.
+        #expect(back.newChannel == nil)
+        #expect(decoded.apply(to: DocumentStore()).count == 1)
     }
 
     @Test func garbageIsNotARecord() {
@@ -61,6 +86,32 @@ import Testing
         #expect(ClusterScripts.space(index: "a:b", collection: "c") == "3:a:b:c")
     }
 
+    @Test func aConflictIsLocatedAmongTheStoringEffects() throws {
+        let effects: [Effect] = [
+            .published(PublishedMessage(index: "i", collection: "c", message: [:], id: nil)),
+            .indexCreated(index: "i"),
+            .document(change(.create, version: 1, previous: nil)),
+        ]
+        let conflict = try #require(ClusterSink.conflict(in: "HERALD_CONFLICT 1 7 d with spaces", effects: effects))
+        #expect(conflict.index == "i" && conflict.collection == "c" && conflict.id == "d with spaces")
+        #expect(conflict.version == 7)
+        #expect(ClusterSink.conflict(in: "HERALD_CONFLICT 0 7 i", effects: effects) == nil, "not a document")
+        #expect(ClusterSink.conflict(in: "HERALD_CONFLICT 5 7 d", effects: effects) == nil)
+        #expect(ClusterSink.conflict(in: "HERALD_CHAIN 3", effects: effects) == nil)
+    }
+
+    @Test func onlyAnsweredRequestsWithRetriesLeftAreRetried() {
+        func commit(_ frame: JSONObject, reply: Commit.Reply = .connection(ConnectionID(1))) -> Commit {
+            let request = KuzzleRequest(frame: frame, requestId: "r", controller: "document", action: "update",
+                                        timestamp: 0, connection: ConnectionID(1))
+            return Commit(request: request, outcome: .success(.none), effects: [], reply: reply, startedAt: 0)
+        }
+        #expect(ClusterSink.retriesLeft(commit(["retryOnConflict": 3])) == 3)
+        #expect(ClusterSink.retriesLeft(commit([:])) == 0)
+        #expect(ClusterSink.retriesLeft(commit(["retryOnConflict": -1])) == 0)
+        #expect(ClusterSink.retriesLeft(commit(["retryOnConflict": 3], reply: .none)) == 0)
+    }
+
     @Test func undoPutsBackWhatTheRefusedWritesChangedNewestFirst() throws {
         let store = DocumentStore()
         store.createCollection(index: "i", collection: "c")
@@ -81,5 +132,25 @@ import Testing
         ClusterSink.undo([.document(DocumentChange(index: "i", collection: "c", document: remote, previous: remote,
                                                    verb: .delete, notifies: true))], in: store)
         #expect(store.replicaDocument(index: "i", collection: "c", id: "d") == remote)
+    }
+}
+
+@Suite struct LoadArgumentsTests {
+    @Test func theLoadNamesEveryInternalCollectionAndSeedsTheBuiltInDocuments() throws {
+        let store = DocumentStore()
+        _ = SecurityStore(documents: store)
+        let arguments = StreamFollower.internalArguments(of: store)
+        #expect(arguments[0] == SecurityStore.internalIndex)
+        let count = try #require(Int(arguments[1]))
+        let collections = Set(arguments[2..<(2 + count)])
+        #expect(collections.isSuperset(of: ["roles", "profiles", "users", "credentials"]))
+        let seeds = Array(arguments[(2 + count)...])
+        #expect(seeds.count % 4 == 0)
+        var seeded: Set<String> = []
+        for position in stride(from: 0, to: seeds.count, by: 4) {
+            #expect(seeds[position + 2] == "1")
+            seeded.insert("\(seeds[position])/\(seeds[position + 1])")
+        }
+        #expect(seeded.isSuperset(of: ["roles/anonymous", "profiles/admin", "users/-1"]))
     }
 }

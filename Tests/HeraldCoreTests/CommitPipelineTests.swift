@@ -14,11 +14,38 @@ final class HeldSink: CommitSink {
     func endOfPass() { passes += 1 }
 }
 
+/// A sink that also holds publications and records the commits it is passed (as cluster mode does).
+final class PublicationSink: CommitSink {
+    weak var pipeline: CommitPipeline?
+    private(set) var accepted: [UInt64] = []
+    private(set) var passed: [(sequence: UInt64, actions: [String])] = []
+    let isImmediate = false
+
+    func holds(_ commit: Commit) -> Bool {
+        commit.changesStore || commit.effects.contains { if case .published = $0 { true } else { false } }
+    }
+
+    func pass(_ commit: Commit, sequence: UInt64) { passed.append((sequence, [commit.request?.action ?? "-"])) }
+    func accept(_ commit: Commit, sequence: UInt64) { accepted.append(sequence) }
+    func endOfPass() {}
+}
+
 @Suite struct CommitPipelineTests {
     private func heldHarness() -> (GatewayHarness, HeldSink) {
         let sink = HeldSink()
         let harness = GatewayHarness(sink: sink)
         sink.pipeline = harness.gateway.commitPipeline
+        return (harness, sink)
+    }
+
+    /// A held harness with collection `i`/`c` and connection 2 subscribed to it, outbox drained.
+    private func subscribedHarness() -> (GatewayHarness, HeldSink) {
+        let (harness, sink) = heldHarness()
+        harness.sendRaw(#"{"controller":"collection","action":"create","index":"i","collection":"c"}"#)
+        sink.pipeline?.durable(through: sink.accepted.last!)
+        harness.sendRaw(#"{"controller":"realtime","action":"subscribe","index":"i","collection":"c","body":{}}"#,
+                        from: 2)
+        _ = harness.outbox.drain()
         return (harness, sink)
     }
 
@@ -67,12 +94,7 @@ final class HeldSink: CommitSink {
     }
 
     @Test func aFailedCommitAnswersTheSinkErrorAndNotifiesNobody() {
-        let (harness, sink) = heldHarness()
-        harness.sendRaw(#"{"controller":"collection","action":"create","index":"i","collection":"c"}"#)
-        sink.pipeline?.durable(through: sink.accepted.last!)
-        harness.sendRaw(#"{"controller":"realtime","action":"subscribe","index":"i","collection":"c","body":{}}"#,
-                        from: 2)
-        _ = harness.outbox.drain()
+        let (harness, sink) = subscribedHarness()
 
         #expect(harness.sendRaw(
             #"{"controller":"document","action":"create","index":"i","collection":"c","_id":"d","body":{},"requestId":"w"}"#)
@@ -84,6 +106,52 @@ final class HeldSink: CommitSink {
         #expect(answer["requestId"] == "w")
         #expect(answer["status"] == .int(KuzzleError.storageFailure("disk full").status))
         #expect(answer["error"]?.objectValue?["id"] == .string(KuzzleError.storageFailure("disk full").id))
+    }
+
+    @Test func aSinkThatHoldsPublicationsReleasesThemInOrderAndIsPassedTheRest() {
+        let sink = PublicationSink()
+        let harness = GatewayHarness(sink: sink)
+        sink.pipeline = harness.gateway.commitPipeline
+        harness.sendRaw(#"{"controller":"collection","action":"create","index":"i","collection":"c"}"#)
+        sink.pipeline?.durable(through: sink.accepted.last!)
+        _ = harness.outbox.drain()
+        let subscribed = harness.sendRaw(
+            #"{"controller":"realtime","action":"subscribe","index":"i","collection":"c","body":{},"requestId":"s"}"#,
+            from: 2)
+        #expect(subscribed.count == 1, "a subscription is not held")
+        #expect(sink.passed.map(\.actions) == [["subscribe"]])
+
+        let published = harness.sendRaw(
+            #"{"controller":"realtime","action":"publish","index":"i","collection":"c","body":{"m":1},"requestId":"p"}"#)
+        let read = harness.sendRaw(#"{"controller":"server","action":"now","requestId":"n"}"#, from: 3)
+        #expect(published.isEmpty && read.isEmpty, "the publication waits for the sink, the read behind it")
+        #expect(sink.passed.map(\.actions) == [["subscribe"], ["now"]])
+        sink.pipeline?.durable(through: sink.accepted.last!)
+        let sent = harness.outbox.drain()
+        #expect(sent.map(\.connection) == [ConnectionID(2), ConnectionID(1), ConnectionID(3)])
+        #expect(sent[0].frame.objectValue?["action"] == "publish")
+        #expect(sent[1].frame.objectValue?["requestId"] == "p")
+
+        // A publication the sink refuses answers its error and reaches nobody.
+        harness.sendRaw(
+            #"{"controller":"realtime","action":"publish","index":"i","collection":"c","body":{"m":2},"requestId":"q"}"#)
+        sink.pipeline?.failed(through: sink.accepted.last!, error: .serviceUnavailable("Redis"))
+        let refused = harness.outbox.drain()
+        #expect(refused.count == 1)
+        #expect(refused[0].frame.objectValue?["status"] == .int(KuzzleError.serviceUnavailable("Redis").status))
+    }
+
+    @Test func aWithdrawnCommitLeavesWithoutAnswerOrNotification() {
+        let (harness, sink) = subscribedHarness()
+        harness.sendRaw(
+            #"{"controller":"document","action":"create","index":"i","collection":"c","_id":"a","body":{},"requestId":"w1"}"#)
+        harness.sendRaw(
+            #"{"controller":"document","action":"create","index":"i","collection":"c","_id":"b","body":{},"requestId":"w2"}"#)
+        let first = sink.accepted[sink.accepted.count - 2], second = sink.accepted.last!
+        sink.pipeline?.failed(through: second, error: .storageFailure("conflict"), withdrawing: [first])
+        let sent = harness.outbox.drain()
+        #expect(sent.map { $0.frame.objectValue?["requestId"] } == [.string("w2")])
+        #expect(harness.gateway.commitPipeline.waitingCount == 0)
     }
 
     @Test func theGatewayForwardsTheEndOfEachLoopPassToTheSink() {

@@ -144,4 +144,16 @@ import Testing
         client.send(["PING"]) { after = $0 }
         #expect(after == .failure(.closed))
     }
+
+    @Test func blockingCommandsLogInAnswerInOrderAndFailClearlyWithoutRedis() throws {
+        let server = try RedisServerProcess(password: "pw")
+        let url = try RedisURL(parsing: server.url + "/2")
+        let replies = try RedisBlockingCommands.run([["SET", "k", "v", "NX"], ["SET", "k", "w", "NX"], ["GET", "k"]],
+                                                    url: url, timeout: 10)
+        #expect(replies == [.status("OK"), .null, .string("v")])
+        server.stop()
+        #expect(throws: RedisBlockingCommands.Failure.self) {
+            try RedisBlockingCommands.run([["GET", "k"]], url: url, timeout: 0.3)
+        }
+    }
 }
