@@ -122,9 +122,23 @@ static inline int herald_listen_shared(const char *host, int port, int backlog) 
     return fd;
 }
 
-/// Accepts one pending connection, non-blocking and close-on-exec; -1 when none is pending.
+/// The local port a socket is bound to, or -1.
+static inline int herald_local_port(int fd) {
+    struct sockaddr_storage address;
+    socklen_t length = sizeof(address);
+    if (getsockname(fd, (struct sockaddr *)&address, &length) != 0) return -1;
+    if (address.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&address)->sin_port);
+    if (address.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
+    return -1;
+}
+
+/// Accepts one pending connection, non-blocking, close-on-exec and without Nagle's delay (as
+/// libwebsockets' own listener sets it); -1 when none is pending.
 static inline int herald_accept_connection(int listener) {
-    return accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int one = 1;
+    int fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
 }
 
 /// Starts a libev watcher for a readable descriptor (`ev_io_init` is a macro).

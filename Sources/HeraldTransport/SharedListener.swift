@@ -12,8 +12,12 @@ final class SharedListener {
     static let backlog: Int32 = 4096
 
     private let descriptor: Int32
-    private let watcher = UnsafeMutablePointer<ev_io>.allocate(capacity: 1)
+    /// The port bound (the one the kernel picked when asked for port 0).
+    let port: Int
+    private let watcher: UnsafeMutablePointer<ev_io>
+    /// The loop watching the socket, once started.
     private var loop: OpaquePointer?
+    private var isOpen = true
 
     /// Binds and listens on `host:port` with `SO_REUSEPORT`.
     init(host: String, port: Int) throws(WebSocketServer.StartError) {
@@ -22,6 +26,8 @@ final class SharedListener {
             let reason = String(cString: strerror(errno))
             throw WebSocketServer.StartError(description: "cannot listen on \(host):\(port) (shared): \(reason)")
         }
+        self.port = Int(herald_local_port(descriptor))
+        watcher = .allocate(capacity: 1)
     }
 
     deinit {
@@ -38,10 +44,10 @@ final class SharedListener {
     /// Stops accepting and closes the socket: the kernel sends new connections to the other
     /// processes on the port.
     func stop() {
-        guard let loop else { return }
-        herald_stop_reader(loop, watcher)
-        close(descriptor)
-        self.loop = nil
+        if let loop { herald_stop_reader(loop, watcher) }
+        loop = nil
+        if isOpen { close(descriptor) }
+        isOpen = false
     }
 
     /// Hands every pending connection to the context's default vhost.

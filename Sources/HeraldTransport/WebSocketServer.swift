@@ -110,7 +110,7 @@ public final class WebSocketServer {
         context = created
         watchers.start(owner: Unmanaged.passUnretained(self).toOpaque())
         sharedListener?.start(loop: watchers.loop)
-        boundPort = LWSCalls.listeningPort(of: created) ?? configuration.port
+        boundPort = sharedListener?.port ?? LWSCalls.listeningPort(of: created) ?? configuration.port
         control.attach(context: created)
     }
 
