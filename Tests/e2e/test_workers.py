@@ -20,6 +20,7 @@ import pytest
 from herald_server import HOST, HeraldServer, free_port
 from kuzzle_client import KuzzleClient, assert_ok
 from test_cluster import RedisServer, _collection
+from test_tls import certificate  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
 
@@ -31,8 +32,8 @@ GUARD = 30.0
 class Supervisor(HeraldServer):
     """`herald --workers 2 --redis-url ... --node-id sup`: the supervisor process and its workers."""
 
-    def __init__(self, binary: Path, redis: RedisServer, *, name: str) -> None:
-        super().__init__(binary, ["--workers", "2", "--redis-url", redis.url, "--node-id", "sup"], name=name)
+    def __init__(self, binary: Path, redis: RedisServer, *extra: str, name: str) -> None:
+        super().__init__(binary, ["--workers", "2", "--redis-url", redis.url, "--node-id", "sup", *extra], name=name)
 
     def worker_pids(self) -> set[int]:
         assert self.process is not None
@@ -193,3 +194,18 @@ def test_a_worker_that_keeps_failing_at_start_makes_the_supervisor_fail(herald_b
     assert done.returncode == 1
     assert "worker keeps failing at start" in done.stderr
     assert "cannot listen" in done.stderr
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl CLI")
+async def test_workers_serve_tls_on_the_shared_port(redis: RedisServer, herald_binary: Path, certificate,
+                                                    monkeypatch) -> None:
+    cert, key = certificate
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    supervisor = Supervisor(herald_binary, redis, "--tls-cert", str(cert), "--tls-key", str(key), name="workers-tls")
+    supervisor.start()
+    try:
+        supervisor.wait_for_workers(2)
+        clients = await _one_client_per_worker(supervisor.url.replace("ws://", "wss://"))
+        await _close_all(list(clients.values()))
+    finally:
+        supervisor.stop()
