@@ -18,6 +18,8 @@ final class SharedListener {
     /// The loop watching the socket, once started.
     private var loop: OpaquePointer?
     private var isOpen = true
+    /// Out of file descriptors: not watched until the next ``resume()``.
+    private var isPaused = false
 
     /// Binds and listens on `host:port` with `SO_REUSEPORT`.
     init(host: String, port: Int) throws(WebSocketServer.StartError) {
@@ -44,21 +46,35 @@ final class SharedListener {
     /// Stops accepting and closes the socket: the kernel sends new connections to the other
     /// processes on the port.
     func stop() {
-        if let loop { herald_stop_reader(loop, watcher) }
+        if let loop, !isPaused { herald_stop_reader(loop, watcher) }
         loop = nil
         if isOpen { close(descriptor) }
         isOpen = false
     }
 
-    /// Hands every pending connection to the context's default vhost.
-    func acceptPending(into context: OpaquePointer) {
-        guard let vhost = lws_get_vhost_by_name(context, "default") else { return }
+    /// Hands every pending connection to the context's default vhost. Returns `false` when the
+    /// process is out of file descriptors: the listener then stops watching (the socket stays
+    /// readable, so the loop would spin) until ``resume()``.
+    func acceptPending(into context: OpaquePointer) -> Bool {
+        guard let vhost = lws_get_vhost_by_name(context, "default") else { return true }
         while true {
             let connection = herald_accept_connection(descriptor)
-            guard connection >= 0 else { return }
+            guard connection >= 0 else {
+                guard errno == EMFILE || errno == ENFILE, let loop else { return true }
+                herald_stop_reader(loop, watcher)
+                isPaused = true
+                return false
+            }
             // On failure libwebsockets closes the descriptor itself.
             _ = lws_adopt_socket_vhost(vhost, connection)
         }
+    }
+
+    /// Watches the socket again after ``acceptPending(into:)`` paused it.
+    func resume() {
+        guard isPaused, let loop else { return }
+        isPaused = false
+        herald_start_reader(loop, watcher, descriptor, heraldSharedListenerReadable)
     }
 }
 

@@ -131,8 +131,10 @@ public final class WebSocketServer {
 
     /// The shared listener has connections pending.
     func acceptSharedConnections() {
-        guard let context, !shuttingDown else { return }
-        sharedListener?.acceptPending(into: context)
+        guard let context, !shuttingDown, let sharedListener else { return }
+        if !sharedListener.acceptPending(into: context) {
+            logger.warning("out of file descriptors: not accepting connections for a second")
+        }
     }
 
     func stopLoop() {
@@ -286,10 +288,12 @@ public final class WebSocketServer {
         }
     }
 
-    /// Once a second: closes idle connections (messages are tracked by the machine; control frames,
-    /// the SDK's pings, only show in the kernel's last-receive time, read for those that look
-    /// idle), drops the cut connections whose close frame is overdue, then tells the delegate.
+    /// Once a second: watches again a shared listener paused for lack of descriptors, closes idle
+    /// connections (messages are tracked by the machine; control frames, the SDK's pings, only show
+    /// in the kernel's last-receive time, read for those that look idle), drops the cut connections
+    /// whose close frame is overdue, then tells the delegate.
     func sweep() {
+        sharedListener?.resume()
         sweepConnections()
         delegate?.secondElapsed()
     }

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from herald_server import HOST, HeraldServer, free_port
+from herald_server import HOST, HeraldServer, free_port, port_accepts
 from kuzzle_client import KuzzleClient, assert_ok
 from test_cluster import RedisServer, _collection
 from test_tls import certificate  # noqa: F401 (a fixture)
@@ -209,3 +211,41 @@ async def test_workers_serve_tls_on_the_shared_port(redis: RedisServer, herald_b
         await _close_all(list(clients.values()))
     finally:
         supervisor.stop()
+
+
+def test_a_worker_out_of_descriptors_pauses_accepting_then_serves_again(redis: RedisServer,
+                                                                         herald_binary: Path) -> None:
+    def few_descriptors() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (40, 40))
+
+    port = free_port()
+    log_path = Path(tempfile.mkstemp(prefix="herald-workers-emfile-", suffix=".log")[1])
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([str(herald_binary), "--host", HOST, "--port", str(port), "--workers", "2",
+                                    "--redis-url", redis.url], preexec_fn=few_descriptors, stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + GUARD
+        while not port_accepts(port):
+            assert time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.05)
+        while "out of file descriptors" not in log_path.read_text():
+            assert time.monotonic() < deadline, log_path.read_text()
+            held = [socket.create_connection((HOST, port), timeout=GUARD) for _ in range(100)]
+            time.sleep(0.2)
+            for connection in held:
+                connection.close()
+        deadline = time.monotonic() + GUARD
+        while True:
+            with socket.create_connection((HOST, port), timeout=GUARD) as probe:
+                probe.settimeout(2)
+                probe.sendall(b"GET / HTTP/1.0\r\n\r\n")
+                try:
+                    if probe.recv(12).startswith(b"HTTP/1.0 200"):
+                        break
+                except OSError:
+                    pass
+            assert time.monotonic() < deadline, log_path.read_text()
+    finally:
+        process.terminate()
+        assert process.wait(GUARD) == 0
