@@ -3,9 +3,13 @@
 
 #include <libwebsockets.h>
 #include <ev.h>
+#include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 /// Bytes of headroom `lws_write` needs in front of every payload (`LWS_PRE` is a macro Swift cannot import).
 static const size_t herald_lws_pre = LWS_PRE;
@@ -89,6 +93,64 @@ static void herald_break_loop(struct ev_loop *loop, ev_timer *timer, int revents
 static inline void herald_break_loop_after(struct ev_loop *loop, ev_timer *timer, double seconds) {
     ev_timer_init(timer, herald_break_loop, seconds, 0.);
     ev_timer_start(loop, timer);
+}
+
+/// Opens a non-blocking TCP socket listening on `host:port` that other processes may listen on
+/// too (`SO_REUSEPORT`); returns the descriptor, or -1 with `errno` set.
+static inline int herald_listen_shared(const char *host, int port, int backlog) {
+    struct addrinfo hints = {0}, *found = NULL;
+    char service[8];
+    int one = 1, fd, saved;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    snprintf(service, sizeof(service), "%d", port);
+    if (getaddrinfo(host, service, &hints, &found) != 0 || found == NULL) {
+        errno = EADDRNOTAVAIL;
+        return -1;
+    }
+    fd = socket(found->ai_family, found->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, found->ai_protocol);
+    if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0
+                    || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0
+                    || bind(fd, found->ai_addr, found->ai_addrlen) != 0 || listen(fd, backlog) != 0)) {
+        saved = errno;
+        close(fd);
+        errno = saved;
+        fd = -1;
+    }
+    freeaddrinfo(found);
+    return fd;
+}
+
+/// The local port a socket is bound to, or -1.
+static inline int herald_local_port(int fd) {
+    struct sockaddr_storage address;
+    socklen_t length = sizeof(address);
+    if (getsockname(fd, (struct sockaddr *)&address, &length) != 0) return -1;
+    if (address.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&address)->sin_port);
+    if (address.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
+    return -1;
+}
+
+/// Accepts one pending connection, non-blocking, close-on-exec and without Nagle's delay (as
+/// libwebsockets' own listener sets it); -1 when none is pending.
+static inline int herald_accept_connection(int listener) {
+    int one = 1;
+    int fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
+}
+
+/// Starts a libev watcher for a readable descriptor (`ev_io_init` is a macro).
+static inline void herald_start_reader(struct ev_loop *loop, ev_io *watcher, int fd,
+                                       void (*callback)(struct ev_loop *, ev_io *, int)) {
+    ev_io_init(watcher, callback, fd, EV_READ);
+    ev_io_start(loop, watcher);
+}
+
+/// Stops a libev descriptor watcher.
+static inline void herald_stop_reader(struct ev_loop *loop, ev_io *watcher) {
+    ev_io_stop(loop, watcher);
 }
 
 #endif

@@ -16,6 +16,8 @@ public struct HeraldConfiguration: Equatable, Sendable {
     public var nodeId: String?
     /// Cluster mode: the Redis server every node shares (`nil`: embedded, no service needed).
     public var redisUrl: String?
+    /// Processes serving the port together (see ``checkWorkers()``).
+    public var workers = 1
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.text
     public var staticDir: String?
@@ -77,7 +79,7 @@ public struct HeraldConfiguration: Equatable, Sendable {
                   "Keep indexes, collections and documents in this directory (SQLite), loaded at start (default: memory only)."),
             .init("fsync", \.fsync,
                   "With dataDir: always (each group commit fsynced before its answers) or interval (fsync once a second)."),
-        ] + hardeningSettings + securitySettings + storageSettings
+        ] + workerSettings + hardeningSettings + securitySettings + storageSettings
     }
 
     /// The configuration as a JSON object, every setting in order (what `--print-config` prints).

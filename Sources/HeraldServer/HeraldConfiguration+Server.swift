@@ -20,6 +20,8 @@ extension HeraldConfiguration {
         configuration.allowedOrigins = Set(originList)
         if let tlsCert, let tlsKey { configuration.tls = TLSFiles(certificatePath: tlsCert, privateKeyPath: tlsKey) }
         configuration.shutdownGraceSeconds = Double(shutdownTimeout)
+        // The workers of `--workers` listen on one port.
+        configuration.sharesPort = isSupervised
     }
 
     func applyLimits(to configuration: inout GatewayConfiguration) {

@@ -28,6 +28,8 @@ public final class WebSocketServer {
     /// Checks, in debug builds, that a caller runs on the service thread.
     public let serviceThread = ServiceThread()
     private var context: OpaquePointer?
+    /// The server's own listening socket when it shares its port (else libwebsockets listens).
+    var sharedListener: SharedListener?
     let watchers: LoopWatchers
     /// Connections with messages queued during the current loop pass.
     private var pendingFlush: [ClientConnection] = []
@@ -85,6 +87,10 @@ public final class WebSocketServer {
         lws_set_log_level(LLL_ERR | LLL_WARN, nil)
         var info = lws_context_creation_info()
         info.port = Int32(configuration.port)
+        if configuration.sharesPort {
+            sharedListener = try SharedListener(host: configuration.host, port: configuration.port)
+            info.port = CONTEXT_PORT_NO_LISTEN_SERVER
+        }
         info.iface = UnsafePointer(resources.interface)
         info.protocols = UnsafePointer(resources.protocols)
         info.pt_serv_buf_size = 64 * 1024
@@ -98,11 +104,13 @@ public final class WebSocketServer {
         if configuration.tls != nil { options |= UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT) }
         info.options = options
         guard let created = lws_create_context(&info) else {
+            sharedListener = nil
             throw StartError(description: "cannot listen on \(configuration.host):\(configuration.port)")
         }
         context = created
         watchers.start(owner: Unmanaged.passUnretained(self).toOpaque())
-        boundPort = LWSCalls.listeningPort(of: created) ?? configuration.port
+        sharedListener?.start(loop: watchers.loop)
+        boundPort = sharedListener?.port ?? LWSCalls.listeningPort(of: created) ?? configuration.port
         control.attach(context: created)
     }
 
@@ -114,10 +122,19 @@ public final class WebSocketServer {
         guard let context else { return }
         serviceThread.check()
         ev_run(watchers.loop, 0)
+        sharedListener?.stop()
         watchers.stop()
         control.detach()
         lws_context_destroy(context)
         self.context = nil
+    }
+
+    /// The shared listener has connections pending.
+    func acceptSharedConnections() {
+        guard let context, !shuttingDown, let sharedListener else { return }
+        if !sharedListener.acceptPending(into: context) {
+            logger.warning("out of file descriptors: not accepting connections for a second")
+        }
     }
 
     func stopLoop() {
@@ -271,10 +288,12 @@ public final class WebSocketServer {
         }
     }
 
-    /// Once a second: closes idle connections (messages are tracked by the machine; control frames,
-    /// the SDK's pings, only show in the kernel's last-receive time, read for those that look
-    /// idle), drops the cut connections whose close frame is overdue, then tells the delegate.
+    /// Once a second: watches again a shared listener paused for lack of descriptors, closes idle
+    /// connections (messages are tracked by the machine; control frames, the SDK's pings, only show
+    /// in the kernel's last-receive time, read for those that look idle), drops the cut connections
+    /// whose close frame is overdue, then tells the delegate.
     func sweep() {
+        sharedListener?.resume()
         sweepConnections()
         delegate?.secondElapsed()
     }

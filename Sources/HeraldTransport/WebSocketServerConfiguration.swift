@@ -20,6 +20,9 @@ public struct WebSocketServerConfiguration: Sendable {
     public var allowedOrigins: Set<String> = []
     /// Serve TLS (wss/https) with these files instead of plain ws/http.
     public var tls: TLSFiles?
+    /// Let other processes listen on the same address and port (`SO_REUSEPORT`, each of them
+    /// asking for it too): the kernel spreads new connections among them.
+    public var sharesPort = false
     /// Longest wait, during a shutdown, for queued frames to be written and clients to close.
     public var shutdownGraceSeconds = 5.0
     /// Longest time a plain-HTTP request body may take to arrive; past it the connection is dropped.

@@ -26,15 +26,24 @@ struct HeraldCommand: ParsableCommand {
                                valueName: "url"))
     var healthcheck: String?
 
+    /// Set by the supervisor of `--workers` on the workers it starts: this process is worker K.
+    @Option(help: .private)
+    var workerIndex: Int?
+
+    /// With `--worker-index`: the supervisor's lifeline pipe (see `SupervisorLifeline`).
+    @Option(help: .private)
+    var lifelineFd: Int32?
+
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Setting flags (listed below).", valueName: "settings"))
     var settings: [String] = []
 
     func run() throws {
         if let healthcheck { throw ExitCode(HealthProbe.run(url: healthcheck)) }
-        let effective: HeraldConfiguration
+        var effective: HeraldConfiguration
         do {
             effective = try ConfigurationLoader(environment: ProcessEnvironment.current).load(file: config, arguments: settings)
             try effective.checkTLSFiles()
+            try effective.checkWorkers()
         } catch {
             throw ValidationError(error.description)
         }
@@ -44,6 +53,15 @@ struct HeraldCommand: ParsableCommand {
         }
         LoggingSetup.bootstrap(level: effective.logLevel, format: effective.logFormat)
         let logger = Logger(label: "herald")
+        if workerIndex == nil, effective.isSupervised {
+            logger.info("herald supervising workers", metadata: [
+                "host": "\(effective.host)", "port": "\(effective.port)", "workers": "\(effective.workerCount)",
+            ])
+            var supervisor = WorkerSupervisor(count: effective.workerCount, arguments: Array(CommandLine.arguments.dropFirst()),
+                                              stopGraceSeconds: effective.shutdownTimeout + 5, logger: logger)
+            throw ExitCode(supervisor.run())
+        }
+        if let workerIndex { effective.nodeId = effective.nodeId.map { "\($0)-w\(workerIndex)" } }
         FileDescriptorLimit.raiseToMaximum()
         let server: HeraldServer
         do {
@@ -62,6 +80,7 @@ struct HeraldCommand: ParsableCommand {
             "host": "\(effective.host)", "port": "\(server.boundPort)", "node": "\(server.nodeID)",
         ])
         SignalWaiter.start(control: server.control, logger: logger)
+        if let lifelineFd { SupervisorLifeline.watch(descriptor: lifelineFd, control: server.control, logger: logger) }
         server.run()
         logger.info("herald stopped")
     }

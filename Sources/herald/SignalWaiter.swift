@@ -6,7 +6,8 @@ import Logging
 /// SIGINT/SIGTERM handling: the signals stay blocked everywhere and one thread waits for them
 /// with `sigwait`, then asks the server to shut down.
 enum SignalWaiter {
-    private static var terminationSignals: sigset_t {
+    /// SIGINT and SIGTERM.
+    static var terminationSignals: sigset_t {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)

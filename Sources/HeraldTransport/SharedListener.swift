@@ -1,0 +1,85 @@
+import CLibWebSockets
+import Glibc
+
+/// The listening socket of a server sharing its port with other processes
+/// (``WebSocketServerConfiguration/sharesPort``). libwebsockets 4.1 sets `SO_REUSEPORT` only when
+/// it runs several service threads, so such a server listens itself, on its libev loop, and hands
+/// every accepted connection to libwebsockets (`lws_adopt_socket_vhost`), as its own listener does.
+///
+/// Concurrency: used on the service thread only, where its watcher runs.
+final class SharedListener {
+    /// Pending connections the kernel queues for this process.
+    static let backlog: Int32 = 4096
+
+    private let descriptor: Int32
+    /// The port bound (the one the kernel picked when asked for port 0).
+    let port: Int
+    private let watcher: UnsafeMutablePointer<ev_io>
+    /// The loop watching the socket, once started.
+    private var loop: OpaquePointer?
+    private var isOpen = true
+    /// Out of file descriptors: not watched until the next ``resume()``.
+    private var isPaused = false
+
+    /// Binds and listens on `host:port` with `SO_REUSEPORT`.
+    init(host: String, port: Int) throws(WebSocketServer.StartError) {
+        descriptor = herald_listen_shared(host, Int32(port), Self.backlog)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw WebSocketServer.StartError(description: "cannot listen on \(host):\(port) (shared): \(reason)")
+        }
+        self.port = Int(herald_local_port(descriptor))
+        watcher = .allocate(capacity: 1)
+    }
+
+    deinit {
+        stop()
+        watcher.deallocate()
+    }
+
+    /// Accepts connections on `loop` from now on (its userdata is the owning server).
+    func start(loop: OpaquePointer) {
+        self.loop = loop
+        herald_start_reader(loop, watcher, descriptor, heraldSharedListenerReadable)
+    }
+
+    /// Stops accepting and closes the socket: the kernel sends new connections to the other
+    /// processes on the port.
+    func stop() {
+        if let loop, !isPaused { herald_stop_reader(loop, watcher) }
+        loop = nil
+        if isOpen { close(descriptor) }
+        isOpen = false
+    }
+
+    /// Hands every pending connection to the context's default vhost. Returns `false` when the
+    /// process is out of file descriptors: the listener then stops watching (the socket stays
+    /// readable, so the loop would spin) until ``resume()``.
+    func acceptPending(into context: OpaquePointer) -> Bool {
+        guard let vhost = lws_get_vhost_by_name(context, "default") else { return true }
+        while true {
+            let connection = herald_accept_connection(descriptor)
+            guard connection >= 0 else {
+                guard errno == EMFILE || errno == ENFILE, let loop else { return true }
+                herald_stop_reader(loop, watcher)
+                isPaused = true
+                return false
+            }
+            // On failure libwebsockets closes the descriptor itself.
+            _ = lws_adopt_socket_vhost(vhost, connection)
+        }
+    }
+
+    /// Watches the socket again after ``acceptPending(into:)`` paused it.
+    func resume() {
+        guard isPaused, let loop else { return }
+        isPaused = false
+        herald_start_reader(loop, watcher, descriptor, heraldSharedListenerReadable)
+    }
+}
+
+/// The libev callback: connections are pending on the shared listener of the server owning the loop.
+private func heraldSharedListenerReadable(_ loop: OpaquePointer?, _ watcher: UnsafeMutablePointer<ev_io>?, _ events: Int32) {
+    guard let loop, let owner = ev_userdata(loop) else { return }
+    Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().acceptSharedConnections()
+}
