@@ -5,7 +5,7 @@ SHELL := /bin/bash
 HOST ?= 0.0.0.0
 PORT ?= 7512
 ARGS ?=
-APT_PACKAGES := libwebsockets-dev libwebsockets-evlib-ev libev-dev pkg-config openssl libsqlite3-dev libhiredis-dev redis-server
+APT_PACKAGES := libwebsockets-dev libwebsockets-evlib-ev libev-dev pkg-config openssl libsqlite3-dev libhiredis-dev libjemalloc-dev redis-server
 PYTHON ?= python3
 RELEASE_BIN := .build/release
 

@@ -1,6 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The `herald` executable allocates with jemalloc (Debian's libjemalloc): a durable server holds
+/// each commit until it is on disk, which glibc's allocator serves from its slow paths. Sanitized
+/// builds set HERALD_SYSTEM_MALLOC, because the sanitizers bring their own allocator.
+let allocatorSettings: [LinkerSetting] =
+    Context.environment["HERALD_SYSTEM_MALLOC"] == nil ? [.linkedLibrary("jemalloc")] : []
+
 let package = Package(
     name: "Herald",
     platforms: [.macOS(.v15)],
@@ -98,7 +104,8 @@ let package = Package(
                 "HeraldCore", "HeraldServer", "HeraldTransport", "HeraldOperations", "HeraldDurability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: allocatorSettings
         ),
         // Linux calls the load generator needs beyond Swift's Glibc module (epoll, memmem).
         .target(name: "CHeraldBenchSys"),

@@ -11,6 +11,8 @@ case $SANITIZER in
     thread) SCRATCH=.build-tsan ;;
     *) echo "unknown sanitizer '$SANITIZER' (address, thread)"; exit 2 ;;
 esac
+# The sanitizers bring their own allocator: no jemalloc in these builds (Package.swift).
+export HERALD_SYSTEM_MALLOC=1
 swift build --product herald -Xswiftc -sanitize="$SANITIZER" --scratch-path "$SCRATCH"
 BIN=$(swift build --product herald -Xswiftc -sanitize="$SANITIZER" --scratch-path "$SCRATCH" --show-bin-path)/herald
 
