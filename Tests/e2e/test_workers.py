@@ -21,7 +21,7 @@ import pytest
 
 from herald_server import HOST, HeraldServer, free_port, port_accepts
 from kuzzle_client import KuzzleClient, assert_ok
-from test_cluster import RedisServer, _collection
+from test_cluster import RedisServer, _collection, redis  # noqa: F401 (redis: a fixture)
 from test_tls import certificate  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
@@ -69,13 +69,6 @@ def _wait_gone(pids: set[int]) -> None:
         assert time.monotonic() < deadline, f"worker processes left: {[p for p in pids if not _gone(p)]}"
         time.sleep(0.05)
 
-
-@pytest.fixture(scope="module")
-def redis() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    yield server
-    server.cleanup()
 
 
 @pytest.fixture
