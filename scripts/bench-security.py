@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Security A/B: upserts/s as anonymous before any admin exists vs as an authenticated user whose
-profile is restricted to the bench index (rights checked on every request), and the time of a login.
+"""Security A/B: upserts/s (or fan-out deliveries/s) as anonymous before any admin exists vs as an
+authenticated user whose profile is restricted to the bench index (rights checked on every request
+and subscription), and the time of a login.
 
 Starts two release servers on loopback: A is never secured, B gets a first admin (with reset), a
 role/profile/user and a token. Short `herald-bench upsert` runs then alternate A, B, A, B, ... so
@@ -10,7 +11,11 @@ With --instructions both servers run under valgrind's callgrind instead, instrum
 one run each, and the report gives instructions per upsert: a figure the machine's load does not
 move, where the wall-clock ratio wanders by more than the 5 % it is meant to show.
 
+With --scenario fanout the runs are `herald-bench fanout` (1000 subscribers on one room, one publisher
+at full rate) and the figures are deliveries per second, or instructions per delivery.
+
 Usage: scripts/bench-security.py [--rounds 4] [--duration 5] [--bin .build/release] [--instructions]
+                                 [--scenario upsert|fanout]
 """
 
 from __future__ import annotations
@@ -50,7 +55,8 @@ async def secure(url: str, timed_logins: int = 10) -> tuple[str, list[float], li
             await c.query("auth", "login", strategy="local", body={"username": "nobody", "password": "x"})
             unknown.append((time.perf_counter() - started) * 1000)
         assert_ok(await c.query("security", "createRole", _id="bench", jwt=admin, body={"controllers": {
-            "document": {"actions": {"upsert": True}}, "index": {"actions": {"create": True}},
+            "document": {"actions": {"upsert": True}}, "realtime": {"actions": {"subscribe": True}},
+            "index": {"actions": {"create": True}},
             "collection": {"actions": {"create": True}}}}))
         assert_ok(await c.query("security", "createProfile", _id="bench", jwt=admin,
                                 body={"policies": [{"roleId": "bench", "restrictedTo": [{"index": INDEX}]}]}))
@@ -76,6 +82,23 @@ def upsert_run(bench: Path, url: str, duration: float, jwt: str | None, *, conne
 def upserts_per_second(bench: Path, url: str, duration: float, jwt: str | None) -> float:
     output = upsert_run(bench, url, duration, jwt)
     return float(re.search(r"^requests/s\s+([\d.]+)", output, re.M).group(1))
+
+
+def fanout_run(bench: Path, url: str, duration: float, jwt: str | None, *, subscribers: int = 1000) -> str:
+    command = [str(bench), "fanout", "--url", url, "--duration", str(duration), "--index", INDEX,
+               "--subscribers", str(subscribers), "--publishers", "1", "--drain", "10"]
+    if jwt:
+        command += ["--jwt", jwt]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    for line in ("upsert errors", "notifications lost", "subscribe failures"):
+        if int(re.search(rf"^{line}\s+(\d+)", output, re.M).group(1)):
+            raise SystemExit(f"the run had {line}:\n{output}")
+    return output
+
+
+def deliveries_per_second(bench: Path, url: str, duration: float, jwt: str | None) -> float:
+    output = fanout_run(bench, url, duration, jwt)
+    return float(re.search(r"^deliveries/s\s+([\d.]+)", output, re.M).group(1))
 
 
 class CallgrindServer(HeraldServer):
@@ -116,13 +139,22 @@ def instructions(args: argparse.Namespace) -> None:
     try:
         token, _, _ = asyncio.run(secure(secured.url, timed_logins=0))
         figures = {}
+        bench = args.bin / "herald-bench"
+        fanout = args.scenario == "fanout"
+        unit = "delivery" if fanout else "upsert"
         for name, server, jwt in (("anonymous", anonymous, None), ("authenticated", secured, token)):
-            upsert_run(args.bin / "herald-bench", server.url, 2, jwt, connections=4)  # warm-up, not counted
-            count, output = server.measure(
-                lambda: upsert_run(args.bin / "herald-bench", server.url, args.duration, jwt, connections=4))
-            requests = int(re.search(r"^requests completed\s+(\d+)", output, re.M).group(1))
-            figures[name] = count / requests
-            print(f"{name}: {figures[name]:,.0f} instructions per upsert ({requests:,.0f} upserts)")
+            if fanout:
+                fanout_run(bench, server.url, 2, jwt, subscribers=100)  # warm-up, not counted
+                run = lambda: fanout_run(bench, server.url, args.duration, jwt, subscribers=100)
+                pattern = r"^notifications received\s+(\d+)"
+            else:
+                upsert_run(bench, server.url, 2, jwt, connections=4)  # warm-up, not counted
+                run = lambda: upsert_run(bench, server.url, args.duration, jwt, connections=4)
+                pattern = r"^requests completed\s+(\d+)"
+            count, output = server.measure(run)
+            units = int(re.search(pattern, output, re.M).group(1))
+            figures[name] = count / units
+            print(f"{name}: {figures[name]:,.0f} instructions per {unit} ({units:,.0f} of them)")
         print(f"ratio authenticated/anonymous: {figures['authenticated'] / figures['anonymous']:.3f}")
     finally:
         anonymous.stop()
@@ -135,6 +167,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--bin", type=Path, default=REPO / ".build" / "release")
     parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind instead")
+    parser.add_argument("--scenario", choices=("upsert", "fanout"), default="upsert")
     args = parser.parse_args()
     if args.instructions:
         instructions(args)
@@ -147,10 +180,11 @@ def main() -> None:
         token, logins, unknown = asyncio.run(secure(secured.url))
         print(f"login: median {statistics.median(logins):.1f} ms over {len(logins)} "
               f"(unknown user: {statistics.median(unknown):.1f} ms); token {len(token)} bytes")
+        measure = deliveries_per_second if args.scenario == "fanout" else upserts_per_second
         a, b = [], []
         for round_number in range(1, args.rounds + 1):
-            a.append(upserts_per_second(args.bin / "herald-bench", anonymous.url, args.duration, None))
-            b.append(upserts_per_second(args.bin / "herald-bench", secured.url, args.duration, token))
+            a.append(measure(args.bin / "herald-bench", anonymous.url, args.duration, None))
+            b.append(measure(args.bin / "herald-bench", secured.url, args.duration, token))
             print(f"round {round_number}: anonymous {a[-1]:.0f}/s, authenticated {b[-1]:.0f}/s")
         ratio = statistics.median(b) / statistics.median(a)
         print(f"median: anonymous {statistics.median(a):.0f}/s, authenticated {statistics.median(b):.0f}/s, "

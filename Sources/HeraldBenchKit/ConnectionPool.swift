@@ -33,8 +33,7 @@ final class ConnectionPool {
         }
     }
 
-    private let url: WebSocketURL
-    private let address: SocketAddress
+    private let endpoints: [(url: WebSocketURL, address: SocketAddress)]
     private let loop: EventLoop
     private var connections: [Connection] = []
     private var flushQueue: [Int] = []
@@ -49,9 +48,17 @@ final class ConnectionPool {
     private(set) var bytesReceived = 0
 
     /// A pool for `url`, resolving its host once.
-    init(url: WebSocketURL, readBufferBytes: Int = 256 * 1024) throws(BenchError) {
-        self.url = url
-        address = try SocketAddress.resolve(host: url.host, port: url.port)
+    convenience init(url: WebSocketURL, readBufferBytes: Int = 256 * 1024) throws(BenchError) {
+        try self.init(urls: [url], readBufferBytes: readBufferBytes)
+    }
+
+    /// A pool whose connections go to one of `urls` each (see ``connect(endpoint:)``), resolving
+    /// every host once.
+    init(urls: [WebSocketURL], readBufferBytes: Int = 256 * 1024) throws(BenchError) {
+        precondition(!urls.isEmpty, "a pool needs at least one server")
+        var endpoints: [(url: WebSocketURL, address: SocketAddress)] = []
+        for url in urls { endpoints.append((url, try SocketAddress.resolve(host: url.host, port: url.port))) }
+        self.endpoints = endpoints
         loop = try EventLoop()
         readBuffer = .allocate(byteCount: readBufferBytes, alignment: 16)
     }
@@ -64,8 +71,10 @@ final class ConnectionPool {
     /// Number of connections ever started.
     var count: Int { connections.count }
 
-    /// Starts a connection (TCP connect, then upgrade) and returns its id.
-    func connect() throws(BenchError) -> Int {
+    /// Starts a connection (TCP connect, then upgrade) to the `endpoint`th server of the pool (modulo
+    /// their number) and returns its id.
+    func connect(endpoint: Int = 0) throws(BenchError) -> Int {
+        let (url, address) = endpoints[endpoint % endpoints.count]
         let socket = try TCPSocket.connect(to: address)
         let handshake = WebSocketHandshake(
             host: url.hostHeader, path: url.path, key: WebSocketHandshake.randomKey(using: &random))

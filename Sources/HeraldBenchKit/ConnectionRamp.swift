@@ -17,10 +17,13 @@ struct ConnectionRamp {
     /// True once every connection has opened or failed.
     var isComplete: Bool { settled >= target }
 
-    /// Starts connections on `pool` up to the concurrency bound; returns the ids started.
-    mutating func fill(_ pool: ConnectionPool, onStart: (Int) -> Void) throws(BenchError) {
+    /// Starts connections on `pool` up to the concurrency bound, the nth one to the pool's server
+    /// `endpoint(n)` (its first by default), and hands each id to `onStart`.
+    mutating func fill(
+        _ pool: ConnectionPool, endpoint: (Int) -> Int = { _ in 0 }, onStart: (Int) -> Void
+    ) throws(BenchError) {
         while started < target && started - settled < concurrency {
-            let id = try pool.connect()
+            let id = try pool.connect(endpoint: endpoint(started))
             started += 1
             onStart(id)
         }

@@ -18,6 +18,11 @@ public final class FanoutScenario: ConnectionPoolDelegate {
         public var window: Int
         public var rampConcurrency: Int
         public var drainSeconds: Double
+        /// The servers the subscribers connect to, round robin (the nodes of one cluster); empty means
+        /// `url`, where the publishers always connect.
+        public var subscriberURLs: [WebSocketURL] = []
+        /// A token (from `auth:login`) every request carries; `nil`: anonymous.
+        public var jwt: String?
 
         public init(
             url: WebSocketURL, index: String, collection: String, durationSeconds: Double, subscribers: Int,
@@ -68,19 +73,26 @@ public final class FanoutScenario: ConnectionPoolDelegate {
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
-        writer = KuzzleRequestWriter(index: configuration.index, collection: configuration.collection)
+        writer = KuzzleRequestWriter(index: configuration.index, collection: configuration.collection,
+                                     jwt: configuration.jwt)
         subscribedPerRoom = Array(repeating: 0, count: configuration.rooms)
     }
 
     /// Sets up, subscribes, publishes for the configured duration, drains and reports.
     public func run() throws(BenchError) -> BenchReport {
-        try CollectionSetup(index: configuration.index, collection: configuration.collection).run(url: configuration.url)
-        let pool = try ConnectionPool(url: configuration.url)
+        try CollectionSetup(index: configuration.index, collection: configuration.collection, jwt: configuration.jwt)
+            .run(url: configuration.url)
+        // Endpoint 0 is the publishers' server; subscribers use endpoints 1... when other servers are given.
+        let subscriberURLs = configuration.subscriberURLs
+        let pool = try ConnectionPool(urls: [configuration.url] + subscriberURLs)
+        let subscriberEndpoint: (Int) -> Int = { n in subscriberURLs.isEmpty ? 0 : 1 + n % subscriberURLs.count }
 
         ramp = ConnectionRamp(target: configuration.subscribers, concurrency: configuration.rampConcurrency)
         let rampStart = MonotonicClock.now()
         while !(ramp.isComplete && subscribeAnswers + subscribeFailures >= pool.openCount) {
-            try ramp.fill(pool) { id in addConnection(id, role: .subscriber(room: id % configuration.rooms)) }
+            try ramp.fill(pool, endpoint: subscriberEndpoint) { id in
+                addConnection(id, role: .subscriber(room: id % configuration.rooms))
+            }
             try pool.poll(timeoutMilliseconds: 10, delegate: self)
         }
         let rampSeconds = Double(MonotonicClock.now() - rampStart) / 1e9
@@ -116,12 +128,15 @@ public final class FanoutScenario: ConnectionPoolDelegate {
         let open = pool.openCount
         pool.closeAll()
 
-        var report = BenchReport(scenario: "fanout", url: "\(configuration.url)", parameters: [
+        var parameters = [
             "subscribers": String(configuration.subscribers), "rooms": String(configuration.rooms),
             "publishers": String(configuration.publishers),
             "rate": configuration.rate > 0 ? "\(configuration.rate)/s" : "max (window \(configuration.window))",
             "duration": "\(configuration.durationSeconds) s",
-        ])
+            "authenticated": configuration.jwt == nil ? "no" : "yes",
+        ]
+        if !subscriberURLs.isEmpty { parameters["subscriber servers"] = subscriberURLs.map { "\($0)" }.joined(separator: " ") }
+        var report = BenchReport(scenario: "fanout", url: "\(configuration.url)", parameters: parameters)
         report.add("deliveries/s", Double(deliveredInWindow) / elapsed)
         report.add("upserts/s", Double(sentInWindow) / elapsed)
         report.add("client CPU", cpuSeconds / elapsed * 100, unit: "% of one core")
@@ -152,11 +167,12 @@ public final class FanoutScenario: ConnectionPoolDelegate {
         ramp.didSettle()
         guard case .subscriber(let room) = roles[id] else { return }
         let filter = configuration.rooms == 1 ? "{}" : "{\"equals\":{\"g\":\(room)}}"
-        pool.sendText(id, KuzzleRequestWriter.request(
-            ["controller": "\"realtime\"", "action": "\"subscribe\"",
-             "index": KuzzleRequestWriter.quoted(configuration.index),
-             "collection": KuzzleRequestWriter.quoted(configuration.collection), "body": filter],
-            requestID: "subscribe"))
+        let token = configuration.jwt.map { [("jwt", KuzzleRequestWriter.quoted($0))] } ?? []
+        pool.sendText(id, KuzzleRequestWriter.request(token + [
+            ("controller", "\"realtime\""), ("action", "\"subscribe\""),
+            ("index", KuzzleRequestWriter.quoted(configuration.index)),
+            ("collection", KuzzleRequestWriter.quoted(configuration.collection)), ("body", filter),
+        ], requestID: "subscribe"))
     }
 
     func connection(_ id: Int, didReceive payload: UnsafeRawBufferPointer, pool: ConnectionPool) {

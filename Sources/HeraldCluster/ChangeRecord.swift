@@ -31,6 +31,33 @@ struct ChangeRecord {
         return JSONWriter.encodeToString(.object(record))
     }
 
+    /// The text every record `instance` writes starts with (``encoded()`` writes `node`, then `seq`):
+    /// `{"node":<instance>,"seq":`, its sequence number following.
+    static func origin(of instance: String) -> [UInt8] {
+        var node = JSONObject()
+        node.append("node", .string(instance))
+        return Array(JSONWriter.encodeToString(.object(node)).utf8.dropLast()) + Array(#","seq":"#.utf8)
+    }
+
+    /// The sequence number of a record that starts with `origin` (see ``origin(of:)``), read
+    /// without decoding the rest of it; `nil` for a record another instance wrote.
+    static func sequence(of text: String, origin: [UInt8]) -> UInt64? {
+        var utf8 = text.utf8[...]
+        guard utf8.starts(with: origin) else { return nil }
+        utf8 = utf8.dropFirst(origin.count)
+        var sequence: UInt64 = 0
+        var digits = 0
+        for byte in utf8 {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
+            let (shifted, overflow) = sequence.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            sequence = shifted &+ UInt64(byte - UInt8(ascii: "0"))
+            digits += 1
+        }
+        guard digits > 0, utf8.dropFirst(digits).first == UInt8(ascii: ",") else { return nil }
+        return sequence
+    }
+
     private static func encode(_ effect: Effect) -> JSONValue? {
         var entry = JSONObject()
         switch effect {

@@ -29,11 +29,29 @@ struct FanoutCommand: ParsableCommand {
     @Option(help: "Seconds to wait after the run for outstanding notifications.")
     var drain = 5.0
 
+    @Option(name: .customLong("subscriber-url"),
+            help: "A server the subscribers connect to instead of --url, round robin when repeated (the nodes of one cluster; publishers stay on --url).")
+    var subscriberURLs: [String] = []
+
+    @Option(help: "JWT every request carries (from auth:login); default: anonymous.")
+    var jwt: String?
+
     func validate() throws {
         guard subscribers > 0, rooms > 0, publishers > 0, window > 0 else {
             throw ValidationError("--subscribers, --rooms, --publishers and --window must be positive")
         }
         guard rate >= 0, drain >= 0 else { throw ValidationError("--rate and --drain must be >= 0") }
+        _ = try parsedSubscriberURLs()
+        if peer.against != nil && (!subscriberURLs.isEmpty || jwt != nil) {
+            throw ValidationError("--against compares one server: it takes neither --subscriber-url nor --jwt")
+        }
+    }
+
+    private func parsedSubscriberURLs() throws -> [WebSocketURL] {
+        try subscriberURLs.map { text in
+            guard let url = WebSocketURL(text) else { throw ValidationError("--subscriber-url must look like ws://host:port/path") }
+            return url
+        }
     }
 
     func run() throws {
@@ -42,6 +60,8 @@ struct FanoutCommand: ParsableCommand {
             url: try common.webSocketURL(), index: common.index, collection: common.collection,
             durationSeconds: common.duration, subscribers: subscribers, rooms: rooms, publishers: publishers,
             rate: rate, window: window, rampConcurrency: common.rampConcurrency, drainSeconds: drain)
+        configuration.subscriberURLs = try parsedSubscriberURLs()
+        configuration.jwt = jwt
         let herald = try FanoutScenario(configuration).run()
         guard peer.against == .nats else { return try common.emit(herald) }
         // Same payload size as Herald's notification frames, so both servers move the same bytes.

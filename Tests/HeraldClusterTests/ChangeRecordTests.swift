@@ -64,6 +64,20 @@ import Testing
         #expect(decoded.apply(to: DocumentStore()).count == 1)
     }
 
+    @Test func aNodeReadsTheSequenceOfItsOwnRecordsWithoutDecodingThem() {
+        let origin = ChangeRecord.origin(of: "node-\"a\"/1")
+        let own = ChangeRecord(instance: "node-\"a\"/1", sequence: 907, request: request, effects: []).encoded()
+        #expect(ChangeRecord.sequence(of: own, origin: origin) == 907)
+        let other = ChangeRecord(instance: "node-\"a\"/12", sequence: 907, request: request, effects: []).encoded()
+        #expect(ChangeRecord.sequence(of: other, origin: origin) == nil)
+        #expect(ChangeRecord.sequence(of: "", origin: origin) == nil)
+        let prefix = String(decoding: origin, as: UTF8.self)
+        #expect(ChangeRecord.sequence(of: prefix, origin: origin) == nil)
+        #expect(ChangeRecord.sequence(of: prefix + "12x", origin: origin) == nil)
+        #expect(ChangeRecord.sequence(of: prefix + "99999999999999999999999,", origin: origin) == nil)
+        #expect(ChangeRecord.sequence(of: prefix + "0,", origin: origin) == 0)
+    }
+
     @Test func garbageIsNotARecord() {
         #expect(ChangeRecord.decode("not json") == nil)
         #expect(ChangeRecord.decode(#"{"node":"a"}"#) == nil)
