@@ -25,6 +25,8 @@ struct ConnectionMachine: Sendable {
         case completeAssembled([UInt8])
         /// The message passes the size limit: close with 1009.
         case tooLarge
+        /// A text message that is not UTF-8: close with 1007.
+        case invalidText
     }
 
     /// What a writable callback must do.
@@ -50,6 +52,8 @@ struct ConnectionMachine: Sendable {
     private(set) var lastInbound: UInt64
     /// Pieces of a message that arrived over several callbacks.
     private var partialMessage: [UInt8] = []
+    /// The UTF-8 check of the text message being received.
+    private var text = UTF8Validator()
 
     init(now: UInt64) {
         lastInbound = now
@@ -195,14 +199,20 @@ struct ConnectionMachine: Sendable {
 
     // MARK: - Inbound
 
-    /// A piece of an inbound message arrived; `remaining` more bytes of this frame are coming.
+    /// A piece of an inbound message arrived; `remaining` more bytes of this frame are coming. The
+    /// pieces of a text message (`isText`) are checked for UTF-8 as they come.
     mutating func received(
-        _ bytes: UnsafeRawBufferPointer, isFinalFragment: Bool, remaining: Int, rules: ConnectionRules, now: UInt64
+        _ bytes: UnsafeRawBufferPointer, isText: Bool = true, isFinalFragment: Bool, remaining: Int,
+        rules: ConnectionRules, now: UInt64
     ) -> Inbound {
         guard acceptsMessages else { return .ignored }
         lastInbound = now
         if partialMessage.count + bytes.count + remaining > rules.maxMessageBytes { return .tooLarge }
         let complete = isFinalFragment && remaining == 0
+        if isText {
+            guard text.consume(bytes), !complete || text.endsOnCodePoint else { return .invalidText }
+            if complete { text.reset() }
+        }
         if complete && partialMessage.isEmpty { return .completeInput }
         partialMessage.append(contentsOf: bytes)
         guard complete else { return .buffered }

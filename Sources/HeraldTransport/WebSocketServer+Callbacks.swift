@@ -101,7 +101,8 @@ extension WebSocketServer {
     private func received(on connection: ClientConnection, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
         let bytes = UnsafeRawBufferPointer(start: input, count: input == nil ? 0 : length)
         let inbound = connection.machine.received(
-            bytes, isFinalFragment: lws_is_final_fragment(connection.wsi) != 0,
+            bytes, isText: lws_frame_is_binary(connection.wsi) == 0,
+            isFinalFragment: lws_is_final_fragment(connection.wsi) != 0,
             remaining: Int(lws_remaining_packet_payload(connection.wsi)), rules: rules,
             now: MonotonicClock.nanoseconds())
         switch inbound {
@@ -112,6 +113,9 @@ extension WebSocketServer {
             cut.cut = .messageTooLarge
             perform(cut, on: connection)
             LWSCalls.setCloseReason(connection.wsi, status: 1009, reason: "message too large")
+            return -1
+        case .invalidText:
+            LWSCalls.setCloseReason(connection.wsi, status: 1007, reason: "text message is not UTF-8")
             return -1
         case .completeInput:
             counters.messagesReceived &+= 1

@@ -99,7 +99,8 @@ public final class WebSocketServer {
         info.count_threads = 1
         info.user = Unmanaged.passUnretained(self).toOpaque()
         info.foreign_loops = watchers.foreignLoops
-        var options = UInt64(LWS_SERVER_OPTION_LIBEV) | UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8)
+        // Text messages are checked for UTF-8 by the connection machine, eight ASCII bytes at a time.
+        var options = UInt64(LWS_SERVER_OPTION_LIBEV)
         if !configuration.host.contains(":") { options |= UInt64(LWS_SERVER_OPTION_DISABLE_IPV6) }
         if configuration.tls != nil { options |= UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT) }
         info.options = options

@@ -181,6 +181,28 @@ import Testing
         } == .completeInput, "the buffer starts empty again")
     }
 
+    @Test func textThatIsNotUTF8IsRefusedAsItArrives() {
+        var machine = ConnectionMachine(now: 0)
+        let euro = Array("€".utf8)
+        #expect(Array(euro[..<1]).withUnsafeBytes {
+            machine.received($0, isText: true, isFinalFragment: false, remaining: 0, rules: rules, now: 1)
+        } == .buffered)
+        #expect(Array(euro[1...]).withUnsafeBytes {
+            machine.received($0, isText: true, isFinalFragment: true, remaining: 0, rules: rules, now: 2)
+        } == .completeAssembled(euro), "a code point split across fragments")
+        #expect([UInt8]([0x61, 0xFF]).withUnsafeBytes {
+            machine.received($0, isText: true, isFinalFragment: false, remaining: 0, rules: rules, now: 3)
+        } == .invalidText, "refused before the message ends")
+        var truncated = ConnectionMachine(now: 0)
+        #expect([UInt8]([0x61, 0xE2, 0x82]).withUnsafeBytes {
+            truncated.received($0, isText: true, isFinalFragment: true, remaining: 0, rules: rules, now: 1)
+        } == .invalidText, "a message may not end inside a code point")
+        var binary = ConnectionMachine(now: 0)
+        #expect([UInt8]([0xFF]).withUnsafeBytes {
+            binary.received($0, isText: false, isFinalFragment: true, remaining: 0, rules: rules, now: 1)
+        } == .completeInput, "binary messages are not text")
+    }
+
     @Test func pieceOfALargeFrameWaitsForTheRest() {
         var machine = ConnectionMachine(now: 0)
         let piece = message(40)
