@@ -20,7 +20,7 @@ final class CollectionSetup: ConnectionPoolDelegate {
 
     /// The request's fields, with the token when there is one.
     private func fields(_ fields: KeyValuePairs<String, String>) -> [(String, String)] {
-        (jwt.map { [("jwt", KuzzleRequestWriter.quoted($0))] } ?? []) + fields.map { ($0.key, $0.value) }
+        fields.map { ($0.key, $0.value) } + (jwt.map { [("jwt", KuzzleRequestWriter.quoted($0))] } ?? [])
     }
 
     /// Runs the setup against `url`, failing after `timeoutSeconds`.

@@ -168,11 +168,11 @@ public final class FanoutScenario: ConnectionPoolDelegate {
         guard case .subscriber(let room) = roles[id] else { return }
         let filter = configuration.rooms == 1 ? "{}" : "{\"equals\":{\"g\":\(room)}}"
         let token = configuration.jwt.map { [("jwt", KuzzleRequestWriter.quoted($0))] } ?? []
-        pool.sendText(id, KuzzleRequestWriter.request(token + [
+        pool.sendText(id, KuzzleRequestWriter.request([
             ("controller", "\"realtime\""), ("action", "\"subscribe\""),
             ("index", KuzzleRequestWriter.quoted(configuration.index)),
             ("collection", KuzzleRequestWriter.quoted(configuration.collection)), ("body", filter),
-        ], requestID: "subscribe"))
+        ] + token, requestID: "subscribe"))
     }
 
     func connection(_ id: Int, didReceive payload: UnsafeRawBufferPointer, pool: ConnectionPool) {

@@ -5,13 +5,16 @@
 struct KuzzleRequestWriter {
     private let upsertPrefix: [UInt8]
     private let changesPrefix: [UInt8]
+    private let suffix: [UInt8]
 
-    /// A writer for documents of `collection` in `index`; with `jwt`, every request carries it.
+    /// A writer for documents of `collection` in `index`; with `jwt`, every request carries it as its
+    /// last field, where the official SDK puts it (`Kuzzle.query` authenticates the request once its
+    /// other fields are set).
     init(index: String, collection: String, jwt: String? = nil) {
-        let token = jwt.map { "\"jwt\":\(Self.quoted($0))," } ?? ""
         upsertPrefix = Array(
-            "{\(token)\"controller\":\"document\",\"action\":\"upsert\",\"index\":\(Self.quoted(index)),\"collection\":\(Self.quoted(collection)),\"_id\":\"".utf8)
+            "{\"controller\":\"document\",\"action\":\"upsert\",\"index\":\(Self.quoted(index)),\"collection\":\(Self.quoted(collection)),\"_id\":\"".utf8)
         changesPrefix = Array("\",\"body\":{\"changes\":{".utf8)
+        suffix = Array((jwt.map { "\",\"jwt\":\(Self.quoted($0))}" } ?? "\"}").utf8)
     }
 
     /// Replaces `buffer` with a `document:upsert` of `changes` on document `id`.
@@ -28,7 +31,7 @@ struct KuzzleRequestWriter {
         changes(&buffer)
         buffer.append(contentsOf: "}},\"requestId\":\"".utf8)
         Self.appendDecimal(requestID, to: &buffer)
-        buffer.append(contentsOf: "\"}".utf8)
+        buffer.append(contentsOf: suffix)
     }
 
     /// A request frame built from `fields` (already encoded JSON values) plus `requestId`; for setup calls.

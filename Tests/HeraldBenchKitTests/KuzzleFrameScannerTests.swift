@@ -72,6 +72,16 @@ struct KuzzleRequestWriterTests {
             == #"{"controller":"document","action":"upsert","index":"i\"x","collection":"c","_id":"doc-1","body":{"changes":{"t":5}},"requestId":"77"}"#)
     }
 
+    @Test("An authenticated upsert carries its token last, as the SDK sends it")
+    func authenticatedUpsert() {
+        let writer = KuzzleRequestWriter(index: "i", collection: "c", jwt: "a.b.c")
+        var buffer: [UInt8] = []
+        writer.upsert(into: &buffer, id: { $0 += Array("d".utf8) }, changes: { $0 += Array(#""t":1"#.utf8) },
+                      requestID: 3)
+        #expect(String(decoding: buffer, as: UTF8.self)
+            == #"{"controller":"document","action":"upsert","index":"i","collection":"c","_id":"d","body":{"changes":{"t":1}},"requestId":"3","jwt":"a.b.c"}"#)
+    }
+
     @Test("Setup requests keep their field order")
     func request() {
         let frame = KuzzleRequestWriter.request(["controller": "\"index\"", "action": "\"create\""], requestID: "r\"1")

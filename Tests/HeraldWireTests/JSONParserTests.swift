@@ -4,6 +4,27 @@ import Testing
 @Suite struct JSONParserTests {
     // MARK: Structure
 
+    /// Every byte value at every position of the words the string scanner reads eight at a time:
+    /// the quote, the backslash and control characters must stop the fast scan wherever they sit.
+    @Test func everyByteIsSeenWhereverItSitsInAString() {
+        var wrong: [(byte: UInt8, position: Int)] = []
+        for byte in UInt8.min...UInt8.max {
+            for position in 0..<24 {
+                var text = [UInt8](repeating: UInt8(ascii: "a"), count: 24)
+                text[position] = byte
+                let parsed = try? JSONParser.parse([UInt8(ascii: "\"")] + text + [UInt8(ascii: "\"")])
+                let expected: JSONValue?
+                switch byte {
+                // A lone byte above 0x7F is not UTF-8: refused as well.
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), ..<0x20, 0x80...: expected = nil
+                default: expected = .string(String(decoding: text, as: UTF8.self))
+                }
+                if parsed != expected { wrong.append((byte, position)) }
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(10))")
+    }
+
     @Test func scalars() throws {
         #expect(try JSONParser.parse("null") == .null)
         #expect(try JSONParser.parse("true") == .bool(true))
