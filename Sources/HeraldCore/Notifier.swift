@@ -183,6 +183,7 @@ public final class Notifier {
             }
         }
         metrics.notificationsSent &+= deliveries
+        if deliveries > 0 { outbox.notificationsQueued() }
     }
 
     private static func documentResult(_ document: StoredDocument, updatedFields: [String]?) -> JSONValue {

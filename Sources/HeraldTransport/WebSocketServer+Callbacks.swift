@@ -100,11 +100,11 @@ extension WebSocketServer {
 
     private func received(on connection: ClientConnection, input: UnsafeMutableRawPointer?, length: Int) -> Int32 {
         let bytes = UnsafeRawBufferPointer(start: input, count: input == nil ? 0 : length)
+        let now = MonotonicClock.nanoseconds()
         let inbound = connection.machine.received(
             bytes, isText: lws_frame_is_binary(connection.wsi) == 0,
             isFinalFragment: lws_is_final_fragment(connection.wsi) != 0,
-            remaining: Int(lws_remaining_packet_payload(connection.wsi)), rules: rules,
-            now: MonotonicClock.nanoseconds())
+            remaining: Int(lws_remaining_packet_payload(connection.wsi)), rules: rules, now: now)
         switch inbound {
         case .ignored, .buffered:
             return 0
@@ -119,9 +119,11 @@ extension WebSocketServer {
             return -1
         case .completeInput:
             counters.messagesReceived &+= 1
+            countMessage(now: now)
             delegate?.received(bytes, from: connection.number)
         case .completeAssembled(let message):
             counters.messagesReceived &+= 1
+            countMessage(now: now)
             message.withUnsafeBytes { delegate?.received($0, from: connection.number) }
         }
         return 0

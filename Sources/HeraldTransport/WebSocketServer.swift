@@ -33,6 +33,14 @@ public final class WebSocketServer {
     let watchers: LoopWatchers
     /// Connections with messages queued during the current loop pass.
     private var pendingFlush: [ClientConnection] = []
+    /// When the last loop pass ended (the loop then waited for events), the complete messages read
+    /// in the pass under way, and whether its first one came after a wait of at least
+    /// ``idleWakeNanoseconds``: the case ``flushAfterIdleWake()`` writes early.
+    private var passEndedAt: UInt64 = 0
+    private var messagesThisPass = 0
+    private var wokeFromIdle = false
+    /// The wait before a message that makes the loop count as idle when it arrived.
+    static let idleWakeNanoseconds: UInt64 = 200_000
     /// Connections being cut by the server, dropped if their close frame cannot be sent in time.
     var closing: [ClientConnection] = []
     /// Connections whose reading is paused because their outbound queue is backlogged.
@@ -168,6 +176,26 @@ public final class WebSocketServer {
         flushPendingWrites()
         enforceOutboundBudget()
         resumeDrainedReaders()
+        messagesThisPass = 0
+        wokeFromIdle = false
+        passEndedAt = MonotonicClock.nanoseconds()
+    }
+
+    /// Writes what is queued now instead of at the end of the loop pass, when the pass serves the
+    /// first message that arrived after the loop waited idle: a lone request's notifications then
+    /// leave before its answer is encoded. When messages come back to back it does nothing, and
+    /// the writes stay merged into one per connection at the end of the pass.
+    public func flushAfterIdleWake() {
+        serviceThread.check()
+        guard wokeFromIdle, messagesThisPass == 1 else { return }
+        wokeFromIdle = false
+        flushPendingWrites()
+    }
+
+    /// A complete message was read at `now` (for ``flushAfterIdleWake()``).
+    func countMessage(now: UInt64) {
+        if messagesThisPass == 0 { wokeFromIdle = now &- passEndedAt >= Self.idleWakeNanoseconds }
+        messagesThisPass &+= 1
     }
 
     /// Writes what every connection queued during this loop pass, merging its messages into as few

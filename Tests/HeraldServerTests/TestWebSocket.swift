@@ -51,6 +51,15 @@ final class TestWebSocket {
 
     /// Sends one masked text frame.
     func send(_ text: String) throws {
+        try write(Self.frame(text))
+    }
+
+    /// Sends masked text frames in one socket write, so the server reads them together.
+    func send(together texts: [String]) throws {
+        try write(texts.flatMap(Self.frame))
+    }
+
+    private static func frame(_ text: String) -> [UInt8] {
         let payload = Array(text.utf8)
         var frame: [UInt8] = [0x81]
         if payload.count < 126 {
@@ -62,7 +71,7 @@ final class TestWebSocket {
         let mask: [UInt8] = [0x12, 0x34, 0x56, 0x78]
         frame += mask
         frame += payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
-        try write(frame)
+        return frame
     }
 
     /// The next frame; throws on timeout or when the server closed the TCP connection.
