@@ -34,46 +34,30 @@ import Testing
         let server = WebSocketServer(configuration: WebSocketServerConfiguration(host: "127.0.0.1", port: 0),
                                      logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let delegate: EchoingDelegate
-        private var thread = pthread_t()
-        private let port = Mutex<Int?>(nil)
+        private let thread: ServiceThread
+        let port: Int
 
         init() throws {
+            let server = server
             delegate = EchoingDelegate(server: server)
             server.delegate = delegate
-            pthread_create(&thread, nil, { raw in
-                let running = Unmanaged<RunningServer>.fromOpaque(raw!).takeRetainedValue()
-                do {
-                    try running.server.start()
-                } catch {
-                    running.port.withLock { $0 = -1 }
-                    return nil
-                }
-                running.port.withLock { $0 = running.server.boundPort }
-                running.server.run()
-                return nil
-            }, Unmanaged.passRetained(self).toOpaque())
-        }
-
-        func boundPort() throws -> Int {
-            while true {
-                if let port = port.withLock({ $0 }) {
-                    guard port > 0 else { throw TestWebSocket.Failure(description: "server did not start") }
-                    return port
-                }
-                usleep(1_000)
-            }
+            thread = ServiceThread(start: {
+                try server.start()
+                return server.boundPort
+            }, run: { server.run() })
+            port = try thread.start()
         }
 
         func stop() {
             server.control.requestShutdown()
-            pthread_join(thread, nil)
+            thread.join()
         }
     }
 
     @Test func aMessageAfterAnIdleWaitIsAnsweredDuringItsCallback() throws {
         let running = try RunningServer()
         defer { running.stop() }
-        let client = try TestWebSocket(port: try running.boundPort())
+        let client = try TestWebSocket(port: running.port)
         // The loop may run a timer pass right before a message: of several messages sent after a
         // quiet moment, those that found the loop idle were written at once.
         for attempt in 0..<5 {
@@ -87,7 +71,7 @@ import Testing
     @Test func messagesReadTogetherKeepTheMergedFlush() throws {
         let running = try RunningServer()
         defer { running.stop() }
-        let client = try TestWebSocket(port: try running.boundPort())
+        let client = try TestWebSocket(port: running.port)
         usleep(20_000)
         try client.send(together: ["first", "second", "third"])
         for text in ["first", "second", "third"] {

@@ -10,39 +10,23 @@ import Testing
 /// A real Herald on port 0, in this process, on its own service thread; clients over real
 /// WebSocket connections.
 @Suite(.serialized) struct InProcessServerTests {
-    /// Runs one server on a thread of its own, from `start()` until its shutdown completes.
+    /// One Herald on a thread of its own, from `start()` until its shutdown completes.
     final class ServiceThreadRunner: @unchecked Sendable {
         let server: HeraldServer
-        private var thread = pthread_t()
-        /// The bound port once listening, or -1 if the server could not start.
-        private let port = Mutex<Int?>(nil)
+        private let thread: ServiceThread
 
         init(configuration: HeraldConfiguration) {
-            server = try! HeraldServer(configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            let server = try! HeraldServer(configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            self.server = server
+            thread = ServiceThread(start: {
+                try server.start()
+                return server.boundPort
+            }, run: { server.run() })
         }
 
         /// Starts the thread and returns the bound port once the server listens.
         func start() throws -> Int {
-            let retained = Unmanaged.passRetained(self).toOpaque()
-            pthread_create(&thread, nil, { raw in
-                let runner = Unmanaged<ServiceThreadRunner>.fromOpaque(raw!).takeRetainedValue()
-                do {
-                    try runner.server.start()
-                } catch {
-                    runner.port.withLock { $0 = -1 }
-                    return nil
-                }
-                runner.port.withLock { $0 = runner.server.boundPort }
-                runner.server.run()
-                return nil
-            }, retained)
-            while true {
-                if let port = port.withLock({ $0 }) {
-                    guard port > 0 else { throw TestWebSocket.Failure(description: "server did not start") }
-                    return port
-                }
-                usleep(1_000)
-            }
+            try thread.start()
         }
 
         func shutDownAndJoin() {
@@ -52,7 +36,7 @@ import Testing
 
         /// Waits until the server's run loop returns.
         func join() {
-            pthread_join(thread, nil)
+            thread.join()
         }
     }
 
