@@ -1,10 +1,8 @@
-import Glibc
 import HeraldOperations
 import HeraldServer
 import HeraldTransport
 import HeraldWire
 import Logging
-import Synchronization
 import Testing
 
 /// A real Herald on port 0, in this process, on its own service thread; clients over real
