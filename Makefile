@@ -101,9 +101,12 @@ browser-test: build setup-browser
 	HERALD_BIN=$(CURDIR)/$(RELEASE_BIN)/herald $(PYTHON) -m pytest -q Tests/browser
 
 ## Standard benchmark suite, Herald vs nats-server (a few minutes): writes bench/results/<date>.json,
-## <date>-latency.svg and latest.md.
+## <date>-latency.svg and latest.md; then the latency at 100/s x 10 and 300/s x 1000 subscribers as the
+## medians of five interleaved Herald/nats-server pairs (bench/results/latency-pairs-*.txt).
 bench: build
 	scripts/bench-suite.sh
+	PAIRS=5 RATE=100 SUBSCRIBERS=10 DURATION=5 scripts/latency-pairs.sh | tee bench/results/latency-pairs-100x10.txt
+	PAIRS=5 RATE=300 SUBSCRIBERS=1000 DURATION=5 scripts/latency-pairs.sh | tee bench/results/latency-pairs-300x1000.txt
 
 clean:
 	rm -rf .build

@@ -20,7 +20,7 @@ command -v nats-server >/dev/null || { echo "nats-server is missing (apt-get ins
 ulimit -n "$(ulimit -Hn)"
 
 # cpu_ns PID: nanoseconds on CPU so far, every thread of PID.
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
 # sample PID SECONDS: nanoseconds on CPU spent by PID over the next SECONDS.
 sample() { local before after; before=$(cpu_ns "$1"); sleep "$2"; after=$(cpu_ns "$1"); echo $((after - before)); }
 
