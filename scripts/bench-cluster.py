@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import subprocess
 import sys
@@ -35,33 +34,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "Tests" / "e2e"))
 
-from herald_server import HeraldServer, free_port, port_accepts  # noqa: E402
-
-
-class Redis:
-    """A redis-server of this run's own on a free loopback port."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="herald-bench-redis-"))
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
-             "--appendfsync", "everysec", "--dir", str(self.folder)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while not port_accepts(self.port):
-            if time.monotonic() > deadline:
-                raise SystemExit("redis-server did not start")
-            time.sleep(0.05)
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-        shutil.rmtree(self.folder, ignore_errors=True)
+from herald_server import HeraldServer  # noqa: E402
+from test_cluster import RedisServer  # noqa: E402  (the e2e suite's own redis-server, on a free port)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -150,7 +124,8 @@ def main() -> None:
                                               pids, **sample))
         finally:
             embedded.stop()
-        redis = Redis()
+        redis = RedisServer()
+        redis.start()
         nodes = [HeraldServer(herald, quiet + ["--redis-url", redis.url, "--node-id", name], name=name)
                  for name in ("a", "b")]
         try:
@@ -171,7 +146,7 @@ def main() -> None:
         finally:
             for node in nodes:
                 node.stop()
-            redis.stop()
+            redis.cleanup()
 
     print(f"\nmedians over {args.rounds} rounds (fan-out: {args.subscribers} subscribers, {args.publishers} "
           f"publishers, window {args.window}):")

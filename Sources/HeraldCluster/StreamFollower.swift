@@ -12,15 +12,14 @@ import Logging
 final class StreamFollower {
     private let client: RedisClient
     private let logger: Logger
-    /// This node's own instance name: its entries were applied and notified when they were made.
-    private let instance: String
     weak var gateway: Gateway?
     /// Commits of this instance whose outcome is unknown (applied as remote ones if they show up).
     var unknownOutcome: () -> Set<UInt64> = { [] }
     /// Called after each batch of stream entries was applied.
     var advanced: () -> Void = {}
     private var lastId: String?
-    /// How every record this instance wrote starts, to skip them without decoding.
+    /// How every record this node's instance wrote starts: those were applied and notified when
+    /// they were made, and are skipped without decoding.
     private let ownOrigin: [UInt8]
     private var reading = false
     /// Most stream entries one `XREAD` returns: one reply is applied in one loop pass, so this bounds
@@ -31,7 +30,6 @@ final class StreamFollower {
 
     init(client: RedisClient, instance: String, logger: Logger) {
         self.client = client
-        self.instance = instance
         ownOrigin = ChangeRecord.origin(of: instance)
         self.logger = logger
     }
@@ -159,18 +157,15 @@ final class StreamFollower {
             if fields[position].text == "c" { text = fields[position + 1].text }
             position += 2
         }
-        guard let text else {
+        // This instance's own records were applied when made, unless their outcome is unknown.
+        if let text, let sequence = ChangeRecord.sequence(of: text, origin: ownOrigin),
+           !unknownOutcome().contains(sequence) {
+            return
+        }
+        guard let text, let record = ChangeRecord.decode(text) else {
             logger.warning("unreadable change record on the stream", metadata: ["id": "\(id)"])
             return
         }
-        if let sequence = ChangeRecord.sequence(of: text, origin: ownOrigin), !unknownOutcome().contains(sequence) {
-            return // applied when made
-        }
-        guard let record = ChangeRecord.decode(text) else {
-            logger.warning("unreadable change record on the stream", metadata: ["id": "\(id)"])
-            return
-        }
-        if record.instance == instance && !unknownOutcome().contains(record.sequence) { return }
         guard let gateway else { return }
         applied += 1
         gateway.replicated(record.apply(to: gateway.store), request: record.request)

@@ -56,10 +56,7 @@ public struct JSONObject: Sendable {
     private static func hasRepeatedKey(_ keys: [String]) -> Bool {
         guard keys.count > 1 else { return false }
         for later in 1..<keys.count {
-            let length = keys[later].utf8.count
-            for earlier in 0..<later where keys[earlier].utf8.count == length && keys[earlier] == keys[later] {
-                return true
-            }
+            for earlier in 0..<later where keys[earlier] == keys[later] { return true }
         }
         return false
     }
