@@ -154,7 +154,7 @@ public final class Gateway {
         }
         let value: JSONValue
         do {
-            value = try parser.parse(message)
+            value = try parser.parse(message, repeated: security.repeatedToken(of: connection))
         } catch {
             metrics.malformedMessages += 1
             outbox.send(encoder.unroutedFailure(.unexpectedWebSocketError(error.message)), to: connection)

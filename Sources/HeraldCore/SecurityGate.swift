@@ -16,6 +16,52 @@ struct IssuedToken {
     }
 }
 
+/// The token a connection sent last, its claims, and the form the parser can recognize it in.
+private final class LastToken {
+    let jwt: String
+    let claims: TokenClaims
+    let reusable: ReusableString?
+
+    init(jwt: String, claims: TokenClaims) {
+        self.jwt = jwt
+        self.claims = claims
+        reusable = ReusableString(jwt)
+    }
+}
+
+/// The last token of each connection. The parser and then the rights check ask for the same
+/// connection one after the other, so the entry found last is kept aside and the second asks
+/// no dictionary.
+private struct LastTokens {
+    private var byConnection: [ConnectionID: LastToken] = [:]
+    private var recentConnection: ConnectionID?
+    private var recentToken: LastToken?
+
+    var isEmpty: Bool { byConnection.isEmpty }
+    var tokens: Dictionary<ConnectionID, LastToken>.Values { byConnection.values }
+
+    subscript(connection: ConnectionID) -> LastToken? {
+        mutating get {
+            if recentConnection == connection { return recentToken }
+            let token = byConnection[connection]
+            recentConnection = connection
+            recentToken = token
+            return token
+        }
+        set {
+            byConnection[connection] = newValue
+            recentConnection = nil
+            recentToken = nil
+        }
+    }
+
+    mutating func removeAll() {
+        byConnection.removeAll()
+        recentConnection = nil
+        recentToken = nil
+    }
+}
+
 /// Who a request runs as: the user its `jwt` names (or anonymous), and whether it may run.
 ///
 /// A connection's last token and its claims are kept, so a request that repeats it pays one
@@ -42,8 +88,9 @@ final class SecurityGate {
     /// user → second since which its older tokens are void (`logout` with `global`).
     private var voidBefore: [String: Int] = [:]
     /// The token each connection sent last and its claims: a client repeats its token on every
-    /// request, so most checks compare it with this one instead of hashing it.
-    private var lastTokenByConnection: [ConnectionID: (jwt: String, claims: TokenClaims)] = [:]
+    /// request, so most checks compare it with this one instead of hashing it. The parser is
+    /// handed it too (``repeatedToken(of:)``), so the repeat shares its storage and compares at once.
+    private var lastTokenByConnection = LastTokens()
     /// The client address of each connection whose transport gave one.
     private var addressByConnection: [ConnectionID: String] = [:]
 
@@ -72,7 +119,7 @@ final class SecurityGate {
                 } else {
                     let claims = try verify(jwt, nowMilliseconds: nowMilliseconds)
                     link(jwt, to: request.connection)
-                    lastTokenByConnection[request.connection] = (jwt, claims)
+                    lastTokenByConnection[request.connection] = LastToken(jwt: jwt, claims: claims)
                     userID = claims.userID
                 }
             } catch {
@@ -87,6 +134,12 @@ final class SecurityGate {
             throw .unauthorized(controller: request.controller, action: request.action)
         }
         throw .forbidden(controller: request.controller, action: request.action, user: userID)
+    }
+
+    /// The token `connection` sent last, for the parser to recognize in its next request.
+    func repeatedToken(of connection: ConnectionID) -> ReusableString? {
+        if lastTokenByConnection.isEmpty { return nil }
+        return lastTokenByConnection[connection]?.reusable
     }
 
     /// The claims of a valid, unrevoked token whose user still exists.
@@ -204,7 +257,7 @@ final class SecurityGate {
         voidBefore[userID] = nowMilliseconds / 1000
         // Only the caches can hold a token of the user without checking that the user exists.
         let cached = verified.filter { $0.value.userID == userID }.map(\.key)
-            + lastTokenByConnection.values.filter { $0.claims.userID == userID }.map(\.jwt)
+            + lastTokenByConnection.tokens.filter { $0.claims.userID == userID }.map(\.jwt)
         for jwt in Set(cached) { revoke(jwt) }
     }
 

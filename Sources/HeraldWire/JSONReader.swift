@@ -13,11 +13,17 @@ struct JSONReader {
     private var pendingKeys: [String] = []
     /// Values and elements of the containers being read, innermost last; reused across containers.
     private var pendingValues: [JSONValue] = []
+    /// A string expected again, handed back instead of a copy where its text is found, and its
+    /// length in bytes (0 when there is none).
+    private let repeated: ReusableString?
+    private let repeatedLength: Int
 
-    init(_ bytes: UnsafeRawBufferPointer, maximumDepth: Int) {
+    init(_ bytes: UnsafeRawBufferPointer, maximumDepth: Int, repeated: ReusableString?) {
         self.bytes = bytes
         self.count = bytes.count
         self.maximumDepth = maximumDepth
+        self.repeated = repeated
+        repeatedLength = repeated?.length ?? 0
     }
 
     /// Reads a value and checks that only whitespace follows it.
@@ -50,7 +56,11 @@ struct JSONReader {
             switch bytes[position] {
             case Byte.quote:
                 position += 1
-                value = .string(try readString())
+                if let reused = repeatedString() {
+                    value = .string(reused)
+                } else {
+                    value = .string(try readString())
+                }
             case Byte.minus, Byte.zero...Byte.nine:
                 value = try readNumber()
             case Byte.openBrace:
@@ -195,6 +205,18 @@ struct JSONReader {
     }
 
     // MARK: - Strings
+
+    /// ``repeated``'s value and its closing quote when they come next (the opening quote is
+    /// consumed); a quote right after as many bytes as it has is checked before the bytes are.
+    @inline(__always)
+    private mutating func repeatedString() -> String? {
+        let end = position &+ repeatedLength
+        guard repeatedLength > 0, end < count, bytes[end] == Byte.quote, let repeated,
+              repeated.isWritten(at: bytes.baseAddress! + position)
+        else { return nil }
+        position = end &+ 1
+        return repeated.value
+    }
 
     /// Reads a string whose opening quote has been consumed, and its closing quote.
     private mutating func readString() throws(JSONParseError) -> String {
