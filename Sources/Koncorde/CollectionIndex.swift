@@ -92,10 +92,20 @@ final class CollectionIndex {
         return true
     }
 
-    /// Ids of the rooms whose filter matches the document.
-    func match(_ document: DocumentFields) -> [String] {
+    /// Ids of the rooms whose filter matches the document. The document is flattened only when
+    /// some stored condition reads a field: filters such as `{}` match without looking at it.
+    func match(source: JSONObject, id: String) -> [String] {
         advanceGeneration()
         candidates.removeAll(keepingCapacity: true)
+        if !fields.isEmpty { stampConditions(of: DocumentFields(source: source, id: id)) }
+        var result: [String] = []
+        for subfilter in candidates { check(subfilter, into: &result) }
+        for subfilter in negativeOnly { check(subfilter, into: &result) }
+        return result
+    }
+
+    /// Stamps the conditions the document satisfies, collecting the subfilters anchored on them.
+    private func stampConditions(of document: DocumentFields) {
         candidateConditions.removeAll(keepingCapacity: true)
         let paths = document.paths
         let values = document.values
@@ -106,10 +116,6 @@ final class CollectionIndex {
             for condition in matchedConditions { conditionMatched(condition) }
         }
         if !candidateConditions.isEmpty { checkCandidates(document) }
-        var result: [String] = []
-        for subfilter in candidates { check(subfilter, into: &result) }
-        for subfilter in negativeOnly { check(subfilter, into: &result) }
-        return result
     }
 
     /// Decides the `match` conditions whose anchor field matched, against the whole document.

@@ -72,7 +72,7 @@ public final class Koncorde {
         guard let collectionIndex = collections[CollectionKey(index: index, collection: collection)] else {
             return []
         }
-        return collectionIndex.match(DocumentFields(source: document, id: id))
+        return collectionIndex.match(source: document, id: id)
     }
 
     /// `true` when a filter with this room id is stored.
