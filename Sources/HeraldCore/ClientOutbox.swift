@@ -4,14 +4,6 @@ public import HeraldWire
 public protocol ClientOutbox: AnyObject {
     /// Queues one complete text frame for a connection. The same array may go to many connections.
     func send(_ frame: [UInt8], to connection: ConnectionID)
-    /// The notifications of one change are all queued: the transport may write them before the
-    /// answer to the request that made the change is even encoded.
-    func notificationsQueued()
-}
-
-extension ClientOutbox {
-    /// Writes at the transport's usual time.
-    public func notificationsQueued() {}
 }
 
 /// The current time as epoch milliseconds; injectable for tests.

@@ -130,7 +130,7 @@ public final class Notifier {
     /// told, except a channel the subscription itself created.
     private func userEvent(_ event: UserEvent) {
         guard let room = registry.room(event.roomId) else { return }
-        var frame = JSONObject()
+        var frame = JSONObject(minimumCapacity: 11)
         frame.append("type", "user")
         frame.append("status", 200)
         frame.append("user", .string(event.scope.rawValue))
@@ -155,7 +155,7 @@ public final class Notifier {
         _ request: KuzzleRequest, action: DocumentAction, scope: DocumentScope, result: JSONValue,
         index: String, collection: String, rooms: [String]
     ) {
-        var frame = JSONObject()
+        var frame = JSONObject(minimumCapacity: 14)
         frame.append("type", "document")
         frame.append("status", 200)
         frame.append("action", .string(action.rawValue))
@@ -183,11 +183,10 @@ public final class Notifier {
             }
         }
         metrics.notificationsSent &+= deliveries
-        if deliveries > 0 { outbox.notificationsQueued() }
     }
 
     private static func documentResult(_ document: StoredDocument, updatedFields: [String]?) -> JSONValue {
-        var result = JSONObject()
+        var result = JSONObject(minimumCapacity: 4)
         result.append("_id", .string(document.id))
         result.append("_source", .object(document.source))
         result.append("_version", .int(document.version))

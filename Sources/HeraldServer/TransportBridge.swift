@@ -125,8 +125,4 @@ final class TransportBridge: WebSocketServerDelegate, HTTPRequestHandler, Client
     func send(_ frame: [UInt8], to connection: ConnectionID) {
         server.send(frame, to: connection.rawValue)
     }
-
-    func notificationsQueued() {
-        server.flushAfterIdleWake()
-    }
 }

@@ -35,7 +35,7 @@ public final class WebSocketServer {
     private var pendingFlush: [ClientConnection] = []
     /// When the last loop pass ended (the loop then waited for events), the complete messages read
     /// in the pass under way, and whether its first one came after a wait of at least
-    /// ``idleWakeNanoseconds``: the case ``flushAfterIdleWake()`` writes early.
+    /// ``idleWakeNanoseconds``: the case ``send(_:to:)`` writes through.
     private var passEndedAt: UInt64 = 0
     private var messagesThisPass = 0
     private var wokeFromIdle = false
@@ -151,6 +151,11 @@ public final class WebSocketServer {
     }
 
     /// Queues a complete text message for a connection. Unknown or closing connections are ignored.
+    ///
+    /// While the loop serves the one message that arrived after it waited idle, what is queued is
+    /// written at once: a lone request's notifications leave one by one, the first before the
+    /// next is even queued, and its answer as soon as it is encoded. When messages come back to
+    /// back, the writes of a pass are merged into one per connection at its end.
     public func send(_ message: [UInt8], to number: ConnectionNumber) {
         serviceThread.check()
         guard let connection = connections[number], connection.machine.acceptsMessages else {
@@ -160,6 +165,8 @@ public final class WebSocketServer {
         counters.messagesQueued &+= 1
         let actions = update(connection) { $0.enqueue(message, rules: rules, now: MonotonicClock.nanoseconds()) }
         perform(actions, on: connection)
+        // The end of the pass then finds nothing left to write for it.
+        if wokeFromIdle && messagesThisPass == 1 { flush(connection) }
     }
 
     /// Closes a connection with a status code once its pending writes turn.
@@ -181,18 +188,7 @@ public final class WebSocketServer {
         passEndedAt = MonotonicClock.nanoseconds()
     }
 
-    /// Writes what is queued now instead of at the end of the loop pass, when the pass serves the
-    /// first message that arrived after the loop waited idle: a lone request's notifications then
-    /// leave before its answer is encoded. When messages come back to back it does nothing, and
-    /// the writes stay merged into one per connection at the end of the pass.
-    public func flushAfterIdleWake() {
-        serviceThread.check()
-        guard wokeFromIdle, messagesThisPass == 1 else { return }
-        wokeFromIdle = false
-        flushPendingWrites()
-    }
-
-    /// A complete message was read at `now` (for ``flushAfterIdleWake()``).
+    /// A complete message was read at `now` (for the write-through of ``send(_:to:)``).
     func countMessage(now: UInt64) {
         if messagesThisPass == 0 { wokeFromIdle = now &- passEndedAt >= Self.idleWakeNanoseconds }
         messagesThisPass &+= 1
@@ -205,17 +201,20 @@ public final class WebSocketServer {
         guard !pendingFlush.isEmpty else { return }
         let flushed = pendingFlush
         pendingFlush.removeAll(keepingCapacity: true)
-        for connection in flushed {
-            guard connection.isOpen, connection.machine.beginFlush() else { continue }
-            while !connection.machine.outbound.isEmpty {
-                if lws_partial_buffered(connection.wsi) != 0 {
-                    perform(connection.machine.socketBusy(), on: connection)
-                    break
-                }
-                if !writeBatch(to: connection) {
-                    perform(update(connection) { $0.writeFailed() }, on: connection)
-                    break
-                }
+        for connection in flushed { flush(connection) }
+    }
+
+    /// Writes what a connection has queued, unless it waits for its socket or is closing.
+    private func flush(_ connection: ClientConnection) {
+        guard connection.isOpen, connection.machine.beginFlush() else { return }
+        while !connection.machine.outbound.isEmpty {
+            if lws_partial_buffered(connection.wsi) != 0 {
+                perform(connection.machine.socketBusy(), on: connection)
+                return
+            }
+            if !writeBatch(to: connection) {
+                perform(update(connection) { $0.writeFailed() }, on: connection)
+                return
             }
         }
     }

@@ -17,6 +17,13 @@ public struct JSONObject: Sendable {
         index = nil
     }
 
+    /// An empty object with room for `capacity` keys before its storage grows.
+    public init(minimumCapacity capacity: Int) {
+        self.init()
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+    }
+
     /// An object with these pairs, in order; a repeated key keeps its first position and its last value.
     public init(_ pairs: some Sequence<(String, JSONValue)>) {
         self.init()

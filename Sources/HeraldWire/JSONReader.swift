@@ -254,33 +254,15 @@ struct JSONReader {
         while index &+ 16 <= count {
             let first = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             let second = base.loadUnaligned(fromByteOffset: index &+ 8, as: UInt64.self)
-            if Self.holdsSpecialByte(first) { return index }
-            if Self.holdsSpecialByte(second) { return index &+ 8 }
+            if PlainText.holdsSpecialByte(first) { return index }
+            if PlainText.holdsSpecialByte(second) { return index &+ 8 }
             index &+= 16
         }
         while index &+ 8 <= count {
-            if Self.holdsSpecialByte(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { break }
+            if PlainText.holdsSpecialByte(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { break }
             index &+= 8
         }
         return index
-    }
-
-    /// Whether some byte of `word` is a quote, a backslash, below 0x20 or above 0x7F.
-    ///
-    /// Subtracting 1 from each byte sets its high bit when the byte was 0 (a quote or backslash
-    /// once XORed with it) or is above 0x80; subtracting 0x20 sets it when the byte is below 0x20 or
-    /// above 0xA0. The bytes above 0x7F are reported anyway, and a borrow into the next byte only
-    /// comes from a byte that is itself reported, so the answer is exact without masking each test
-    /// with the complement of its input (the classic "has a byte below n" trick needs that to locate
-    /// the byte, not to tell whether there is one).
-    @inline(__always)
-    private static func holdsSpecialByte(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let zeroQuote = (word ^ (ones &* UInt64(Byte.quote))) &- ones
-        let zeroBackslash = (word ^ (ones &* UInt64(Byte.backslash))) &- ones
-        let control = word &- ones &* 0x20
-        return (zeroQuote | zeroBackslash | control | word) & highs != 0
     }
 
     /// The slow path of ``readString()``: decodes into ``scratch`` from the first escape on.

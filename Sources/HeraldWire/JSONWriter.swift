@@ -62,14 +62,25 @@ public enum JSONWriter {
     public static func writeString(_ string: String, into buffer: inout [UInt8]) {
         buffer.append(Byte.quote)
         let written: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
-            appendEscaped(utf8, to: &buffer)
+            appendText(utf8, to: &buffer)
         }
         if written == nil {
             var contiguous = string
             contiguous.makeContiguousUTF8()
-            contiguous.withUTF8 { utf8 in appendEscaped(utf8, to: &buffer) }
+            contiguous.withUTF8 { utf8 in appendText(utf8, to: &buffer) }
         }
         buffer.append(Byte.quote)
+    }
+
+    /// Appends a string's UTF-8 bytes as JSON string text: in one copy when none needs an escape
+    /// (keys and most values), else through the escaping loop.
+    @inline(__always)
+    private static func appendText(_ utf8: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        if PlainText.isPlain(utf8) {
+            buffer.append(contentsOf: utf8)
+        } else {
+            appendEscaped(utf8, to: &buffer)
+        }
     }
 
     /// Appends `value` in decimal.

@@ -4,12 +4,12 @@ import Logging
 import Synchronization
 import Testing
 
-/// The transport's early flush: the writes a message queued leave during its callback when the loop
-/// was idle before it, and wait for the merged flush at the end of the pass when messages come
+/// The transport's write-through: what a message queues leaves during its callback when the loop
+/// was idle before it, and waits for the merged flush at the end of the pass when messages come
 /// together.
 @Suite(.serialized) struct EarlyFlushTests {
-    /// Sends every message back to its connection, asks for the early flush, and records whether a
-    /// socket write happened during the call. Service thread only, except `flushed`.
+    /// Sends every message back to its connection and records whether a socket write happened
+    /// during the call. Service thread only, except `flushed`.
     private final class EchoingDelegate: WebSocketServerDelegate, @unchecked Sendable {
         unowned let server: WebSocketServer
         let flushed = Mutex<[Bool]>([])
@@ -19,9 +19,8 @@ import Testing
         func connectionOpened(_ connection: ConnectionNumber, address: String?) {}
 
         func received(_ message: UnsafeRawBufferPointer, from connection: ConnectionNumber) {
-            server.send(Array(message), to: connection)
             let before = server.metrics.socketWrites
-            server.flushAfterIdleWake()
+            server.send(Array(message), to: connection)
             let wrote = server.metrics.socketWrites > before
             flushed.withLock { $0.append(wrote) }
         }
