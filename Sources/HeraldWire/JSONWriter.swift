@@ -13,44 +13,75 @@
 public enum JSONWriter {
     /// Appends the JSON text of `value` to `buffer`.
     public static func write(_ value: JSONValue, into buffer: inout [UInt8]) {
-        switch value {
-        case .null:
-            appendASCII("null", to: &buffer)
-        case .bool(let bool):
-            appendASCII(bool ? "true" : "false", to: &buffer)
-        case .int(let int):
-            writeInt(int, into: &buffer)
-        case .double(let double):
-            writeDouble(double, into: &buffer)
-        case .string(let string):
-            writeString(string, into: &buffer)
-        case .array(let elements):
-            buffer.append(Byte.openBracket)
-            for index in elements.indices {
-                if index != 0 { buffer.append(Byte.comma) }
-                write(elements[index], into: &buffer)
-            }
-            buffer.append(Byte.closeBracket)
-        case .object(let object):
-            buffer.append(Byte.openBrace)
-            let keys = object.keys
-            let values = object.values
-            for index in keys.indices {
-                if index != 0 { buffer.append(Byte.comma) }
-                writeString(keys[index], into: &buffer)
-                buffer.append(Byte.colon)
-                write(values[index], into: &buffer)
-            }
-            buffer.append(Byte.closeBrace)
-        }
+        var sink = ByteSink(capacity: 256)
+        write(value, into: &sink)
+        buffer.append(contentsOf: sink.written)
     }
 
     /// The JSON text of `value` as UTF-8 bytes.
     public static func encode(_ value: JSONValue) -> [UInt8] {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(256)
-        write(value, into: &buffer)
-        return buffer
+        var sink = ByteSink(capacity: 512)
+        write(value, into: &sink)
+        return Array(sink.written)
+    }
+
+    private static func write(_ value: JSONValue, into sink: inout ByteSink) {
+        switch value {
+        case .null:
+            sink.append("null")
+        case .bool(let bool):
+            sink.append(bool ? "true" : "false")
+        case .int(let int):
+            writeInt(int, into: &sink)
+        case .double(let double):
+            var text: [UInt8] = []
+            writeDouble(double, into: &text)
+            text.withUnsafeBufferPointer { sink.append($0) }
+        case .string(let string):
+            writeString(string, into: &sink)
+        case .array(let elements):
+            sink.append(Byte.openBracket)
+            for index in elements.indices {
+                if index != 0 { sink.append(Byte.comma) }
+                write(elements[index], into: &sink)
+            }
+            sink.append(Byte.closeBracket)
+        case .object(let object):
+            sink.append(Byte.openBrace)
+            let keys = object.keys
+            let values = object.values
+            for index in keys.indices {
+                if index != 0 { sink.append(Byte.comma) }
+                writeString(keys[index], into: &sink)
+                sink.append(Byte.colon)
+                write(values[index], into: &sink)
+            }
+            sink.append(Byte.closeBrace)
+        }
+    }
+
+    /// Writes a quoted string: its bytes in one copy when none needs an escape, else escaped.
+    private static func writeString(_ string: String, into sink: inout ByteSink) {
+        var string = string
+        string.withUTF8 { utf8 in
+            if PlainText.isPlain(utf8) {
+                sink.reserve(utf8.count &+ 2)
+                sink.append(Byte.quote)
+                sink.append(utf8)
+                sink.append(Byte.quote)
+            } else {
+                var escaped: [UInt8] = []
+                escaped.reserveCapacity(utf8.count + 8)
+                escaped.append(Byte.quote)
+                appendEscaped(utf8, to: &escaped)
+                escaped.append(Byte.quote)
+                escaped.withUnsafeBufferPointer { sink.append($0) }
+            }
+        }
+    }
+
+    private static func writeInt(_ value: Int, into sink: inout ByteSink) {
+        withDecimal(value) { sink.append($0) }
     }
 
     /// The JSON text of `value`.
@@ -85,20 +116,25 @@ public enum JSONWriter {
 
     /// Appends `value` in decimal.
     public static func writeInt(_ value: Int, into buffer: inout [UInt8]) {
-        if (0..<10).contains(value) {
-            buffer.append(Byte.zero + UInt8(value))
-            return
-        }
-        if value < 0 { buffer.append(Byte.minus) }
-        var magnitude = value.magnitude
+        withDecimal(value) { buffer.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with `value` in decimal, its sign included.
+    @inline(__always)
+    private static func withDecimal(_ value: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var magnitude = value.magnitude
             var start = digits.count
             repeat {
                 start -= 1
                 digits[start] = Byte.zero + UInt8(magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+            if value < 0 {
+                start -= 1
+                digits[start] = Byte.minus
+            }
+            body(UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
 

@@ -62,6 +62,50 @@ import Testing
         #expect(JSONWriter.encodeToString(.string(value)) == expected)
     }
 
+    /// Every ASCII byte at every position of strings of every length up to 24, as a value, as a
+    /// key and through the member writer: the word-at-a-time test that lets plain text be copied
+    /// whole must see any byte that needs an escape wherever it sits.
+    @Test func everyByteIsEscapedWhereverItSits() {
+        func reference(_ bytes: [UInt8]) -> String {
+            var text = "\""
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): text += "\\\""
+                case UInt8(ascii: "\\"): text += "\\\\"
+                case 0x08: text += "\\b"
+                case 0x0C: text += "\\f"
+                case 0x0A: text += "\\n"
+                case 0x0D: text += "\\r"
+                case 0x09: text += "\\t"
+                case ..<0x20: text += "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+                default: text.unicodeScalars.append(Unicode.Scalar(byte))
+                }
+            }
+            return text + "\""
+        }
+        var wrong: [(byte: UInt8, length: Int, position: Int)] = []
+        for byte in UInt8(0)...0x7F {
+            for length in 1...24 {
+                for position in 0..<length {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[position] = byte
+                    let string = String(decoding: bytes, as: UTF8.self)
+                    let expected = reference(bytes)
+                    let asValue = JSONWriter.encodeToString(.string(string))
+                    let asKey = JSONWriter.encodeToString(.object([string: 1]))
+                    var viaMember: [UInt8] = []
+                    JSONWriter.writeString(string, into: &viaMember)
+                    if asValue != expected || asKey != "{" + expected + ":1}"
+                        || String(decoding: viaMember, as: UTF8.self) != expected
+                    {
+                        wrong.append((byte, length, position))
+                    }
+                }
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(10))")
+    }
+
     @Test func keysAreEscapedAndKeepTheirOrder() {
         var object = JSONObject()
         object["z"] = 1
