@@ -75,25 +75,27 @@ public final class Notifier {
     }
 
     /// A created, updated or replaced document: `in` to matching channels, `out` to those it left.
+    /// The rooms it matched before are looked up once the `in` notifications are written.
     private func documentWritten(_ change: DocumentChange, request: KuzzleRequest) {
         let document = change.document
-        let key = DocumentKey(index: change.index, collection: change.collection, id: document.id)
         let matches = registry.matchingRooms(
             index: change.index, collection: change.collection, source: document.source, id: document.id)
-        let previous = lastMatches[key] ?? []
-        let left = previous.filter { !matches.contains($0) }
-        if matches.isEmpty { lastMatches[key] = nil } else { lastMatches[key] = matches }
-        guard !matches.isEmpty || !left.isEmpty else { return }
         let action = DocumentAction(change.verb)
-        let result = Self.documentResult(document, updatedFields: change.updatedFields)
+        var result: JSONValue?
         if !matches.isEmpty {
-            send(request, action: action, scope: .in, result: result, index: change.index,
+            let written = Self.documentResult(document, updatedFields: change.updatedFields)
+            send(request, action: action, scope: .in, result: written, index: change.index,
                  collection: change.collection, rooms: matches)
+            result = written
         }
-        if !left.isEmpty {
-            send(request, action: action, scope: .out, result: result, index: change.index,
-                 collection: change.collection, rooms: left)
-        }
+        let key = DocumentKey(index: change.index, collection: change.collection, id: document.id)
+        let previous = lastMatches[key] ?? []
+        if matches.isEmpty { lastMatches[key] = nil } else { lastMatches[key] = matches }
+        let left = previous.filter { !matches.contains($0) }
+        guard !left.isEmpty else { return }
+        send(request, action: action, scope: .out,
+             result: result ?? Self.documentResult(document, updatedFields: change.updatedFields),
+             index: change.index, collection: change.collection, rooms: left)
     }
 
     /// A deleted document: `out` to the channels it matched.
