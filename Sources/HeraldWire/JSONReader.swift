@@ -153,13 +153,14 @@ struct JSONReader {
 
     private mutating func takeKeys(from start: Int) -> [String] {
         let keys = Array(pendingKeys[start...])
-        pendingKeys.removeLast(pendingKeys.count - start)
+        // One element at a time: `removeLast(_:)` goes through the general range replacement.
+        for _ in start..<pendingKeys.count { pendingKeys.removeLast() }
         return keys
     }
 
     private mutating func takeValues(from start: Int) -> [JSONValue] {
         let values = Array(pendingValues[start...])
-        pendingValues.removeLast(pendingValues.count - start)
+        for _ in start..<pendingValues.count { pendingValues.removeLast() }
         return values
     }
 
