@@ -25,17 +25,13 @@ public struct JSONParser: Sendable {
         self.maximumDepth = maximumDepth
     }
 
-    /// Parses one JSON document filling all of `bytes`.
-    public func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
-        var reader = JSONReader(bytes, maximumDepth: maximumDepth, repeated: nil)
-        return try reader.readDocument()
-    }
-
-    /// Parses one JSON document filling all of `bytes`, where a string value written exactly as
+    /// Parses one JSON document filling all of `bytes`. A string value written exactly as
     /// `repeated` is comes back as `repeated.value` itself, sharing its storage, instead of a new
     /// copy. The value parsed is the same either way: a client that repeats a long string in every
     /// message (its token) has it compared instead of scanned, validated, allocated and copied.
-    public func parse(_ bytes: UnsafeRawBufferPointer, repeated: ReusableString?) throws(JSONParseError) -> JSONValue {
+    public func parse(_ bytes: UnsafeRawBufferPointer, repeated: ReusableString? = nil)
+        throws(JSONParseError) -> JSONValue
+    {
         var reader = JSONReader(bytes, maximumDepth: maximumDepth, repeated: repeated)
         return try reader.readDocument()
     }

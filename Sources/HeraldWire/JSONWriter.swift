@@ -60,23 +60,22 @@ public enum JSONWriter {
         }
     }
 
-    /// Writes a quoted string: its bytes in one copy when none needs an escape, else escaped.
+    /// Writes a quoted string: its bytes in one copy when none needs an escape, else through the
+    /// array writer's escaping.
     private static func writeString(_ string: String, into sink: inout ByteSink) {
         var string = string
-        string.withUTF8 { utf8 in
-            if PlainText.isPlain(utf8) {
-                sink.reserve(utf8.count &+ 2)
-                sink.append(Byte.quote)
-                sink.append(utf8)
-                sink.append(Byte.quote)
-            } else {
-                var escaped: [UInt8] = []
-                escaped.reserveCapacity(utf8.count + 8)
-                escaped.append(Byte.quote)
-                appendEscaped(utf8, to: &escaped)
-                escaped.append(Byte.quote)
-                escaped.withUnsafeBufferPointer { sink.append($0) }
-            }
+        let plain = string.withUTF8 { utf8 in
+            guard PlainText.isPlain(utf8) else { return false }
+            sink.reserve(utf8.count &+ 2)
+            sink.append(Byte.quote)
+            sink.append(utf8)
+            sink.append(Byte.quote)
+            return true
+        }
+        if !plain {
+            var text: [UInt8] = []
+            writeString(string, into: &text)
+            text.withUnsafeBufferPointer { sink.append($0) }
         }
     }
 
