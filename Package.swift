@@ -66,12 +66,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Threads of Herald's own for work off the event loop (no Dispatch queues: see DedicatedThread).
+        .target(name: "CHeraldThreadName"),
+        .target(name: "HeraldThreads", dependencies: ["CHeraldThreadName"]),
         // TCP socket figures the HTTP server reads (Linux `tcp_info`, which the shim cannot include).
         .target(name: "CHeraldSocketInfo"),
         // Durability: the store's journal and snapshot in SQLite (WAL), group commits off the loop thread.
         .target(
             name: "HeraldDurability",
-            dependencies: ["CSQLite", "HeraldCore", "HeraldStore", "HeraldWire"]
+            dependencies: ["CSQLite", "HeraldCore", "HeraldStore", "HeraldThreads", "HeraldWire"]
         ),
         // libwebsockets server: event loop, framing, outbound queues.
         .target(
@@ -93,7 +96,7 @@ let package = Package(
             name: "HeraldServer",
             dependencies: [
                 "HeraldCluster", "HeraldCore", "HeraldDurability", "HeraldOperations", "HeraldPageAssets",
-                "HeraldRedis", "HeraldSecurity", "HeraldStore", "HeraldTransport", "HeraldWire",
+                "HeraldRedis", "HeraldSecurity", "HeraldStore", "HeraldThreads", "HeraldTransport", "HeraldWire",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -101,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldCore", "HeraldServer", "HeraldTransport", "HeraldOperations", "HeraldDurability",
+                "HeraldCore", "HeraldServer", "HeraldThreads", "HeraldTransport", "HeraldOperations", "HeraldDurability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -119,6 +122,7 @@ let package = Package(
             dependencies: ["HeraldBenchKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HeraldBenchKitTests", dependencies: ["HeraldBenchKit"]),
+        .testTarget(name: "HeraldThreadsTests", dependencies: ["HeraldThreads"]),
         .testTarget(name: "HeraldWireTests", dependencies: ["HeraldWire"]),
         .testTarget(name: "KoncordeTests", dependencies: ["Koncorde", "HeraldWire"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldWire"]),

@@ -1,12 +1,12 @@
-import Dispatch
 import Glibc
+import HeraldThreads
 
-/// Runs the journal's group commits on a serial background queue, off the event-loop thread.
+/// Runs the journal's group commits on a background thread of its own, off the event-loop thread.
 ///
 /// Concurrency: `@unchecked Sendable` because its mutable state (the database, opened lazily and
-/// dropped after a failure) is only touched by jobs on `queue`, one at a time.
+/// dropped after a failure) is only touched by jobs on `thread`, one at a time.
 final class JournalWriter: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "herald.journal")
+    private let thread = JobThreads(count: 1, name: "herald-journal")
     private let path: String
     private let policy: FsyncPolicy
     private var database: JournalDatabase?
@@ -17,10 +17,10 @@ final class JournalWriter: @unchecked Sendable {
         self.policy = policy
     }
 
-    /// Writes one group commit in one transaction, then calls `completion` on the writer queue.
+    /// Writes one group commit in one transaction, then calls `completion` on the writer's thread.
     /// After a failure the database is reopened for the next batch, so a disk that recovers is used again.
     func write(_ operations: [JournalOperation], completion: @escaping @Sendable (SQLiteError?) -> Void) {
-        queue.async { [self] in
+        thread.submit { [self] in
             do throws(SQLiteError) {
                 let database = try openDatabase()
                 try database.write(operations)
@@ -35,7 +35,7 @@ final class JournalWriter: @unchecked Sendable {
 
     /// Waits for the writes handed over so far, syncs them and closes the database.
     func close() {
-        queue.sync {
+        thread.submitAndWait { [self] in
             try? database?.sync()
             database = nil
         }
@@ -52,7 +52,7 @@ final class JournalWriter: @unchecked Sendable {
     private func scheduleSync() {
         guard !syncScheduled else { return }
         syncScheduled = true
-        queue.asyncAfter(deadline: .now() + 1) { [self] in
+        thread.submit(after: 1) { [self] in
             syncScheduled = false
             do throws(SQLiteError) {
                 try database?.sync()

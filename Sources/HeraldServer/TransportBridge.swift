@@ -20,7 +20,8 @@ final class TransportBridge: WebSocketServerDelegate, HTTPRequestHandler, Client
          logger: Logger) {
         self.server = server
         self.site = site
-        let workers = WorkerQueueExecutor(control: server.control, serviceThread: server.serviceThread)
+        let workers = WorkerQueueExecutor(threads: configuration.security.passwordWorkers, control: server.control,
+                                          serviceThread: server.serviceThread)
         gateway = Gateway(configuration: configuration, outbox: self, sink: sink, offLoop: workers, logger: logger)
         api = HTTPAPI(gateway: gateway, allowedOrigins: server.configuration.allowedOrigins)
     }

@@ -1,19 +1,21 @@
-import Dispatch
 import HeraldCore
+import HeraldThreads
 import HeraldTransport
 
-/// Runs the core's slow work (password derivations) on a concurrent Dispatch queue and brings
+/// Runs the core's slow work (password derivations) on threads of its own and brings
 /// each result back to the service thread with ``ServerControl/schedule(_:)``.
 ///
 /// Concurrency: ``run(_:completion:)`` is called on the service thread; the work runs on the
-/// queue; the completion runs on the service thread again (checked in debug builds). A result
+/// threads; the completion runs on the service thread again (checked in debug builds). A result
 /// that arrives after the server stopped is dropped with its completion.
 final class WorkerQueueExecutor: OffLoopExecutor {
-    private let queue = DispatchQueue(label: "herald.passwords", qos: .userInitiated, attributes: .concurrent)
+    private let threads: JobThreads
     private let control: ServerControl
     private let serviceThread: ServiceThread
 
-    init(control: ServerControl, serviceThread: ServiceThread) {
+    /// - Parameter threads: how many derivations run at once (the gateway never asks for more).
+    init(threads: Int, control: ServerControl, serviceThread: ServiceThread) {
+        self.threads = JobThreads(count: threads, name: "herald-passwords")
         self.control = control
         self.serviceThread = serviceThread
     }
@@ -22,7 +24,7 @@ final class WorkerQueueExecutor: OffLoopExecutor {
         serviceThread.check()
         let handBack = ServiceThreadOnly(completion)
         let control = self.control, serviceThread = self.serviceThread
-        queue.async {
+        threads.submit {
             let output = work()
             control.schedule {
                 serviceThread.check()

@@ -1,5 +1,5 @@
-import Dispatch
 import Glibc
+import HeraldThreads
 import HeraldTransport
 import Logging
 
@@ -24,7 +24,7 @@ enum SignalWaiter {
 
     /// Starts the waiting thread.
     static func start(control: ServerControl, logger: Logger) {
-        DispatchQueue.global().async {
+        DedicatedThread.start(name: "herald-signals") {
             var set = terminationSignals
             var received: Int32 = 0
             sigwait(&set, &received)

@@ -1,5 +1,5 @@
-import Dispatch
 import Glibc
+import HeraldThreads
 import HeraldTransport
 import Logging
 
@@ -8,7 +8,7 @@ import Logging
 enum SupervisorLifeline {
     /// Starts the reading thread.
     static func watch(descriptor: Int32, control: ServerControl, logger: Logger) {
-        DispatchQueue.global().async {
+        DedicatedThread.start(name: "herald-lifeline") {
             var byte: UInt8 = 0
             while true {
                 let count = read(descriptor, &byte, 1)
