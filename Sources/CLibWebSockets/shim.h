@@ -95,9 +95,9 @@ static inline void herald_break_loop_after(struct ev_loop *loop, ev_timer *timer
     ev_timer_start(loop, timer);
 }
 
-/// Opens a non-blocking TCP socket listening on `host:port` that other processes may listen on
-/// too (`SO_REUSEPORT`); returns the descriptor, or -1 with `errno` set.
-static inline int herald_listen_shared(const char *host, int port, int backlog) {
+/// Opens a non-blocking TCP socket listening on `host:port`, one that other processes may listen
+/// on too (`SO_REUSEPORT`) when `shared` is non-zero; returns the descriptor, or -1 with `errno` set.
+static inline int herald_listen(const char *host, int port, int backlog, int shared) {
     struct addrinfo hints = {0}, *found = NULL;
     char service[8];
     int one = 1, fd, saved;
@@ -111,7 +111,7 @@ static inline int herald_listen_shared(const char *host, int port, int backlog) 
     }
     fd = socket(found->ai_family, found->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, found->ai_protocol);
     if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0
-                    || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0
+                    || (shared && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0)
                     || bind(fd, found->ai_addr, found->ai_addrlen) != 0 || listen(fd, backlog) != 0)) {
         saved = errno;
         close(fd);

@@ -1,8 +1,8 @@
 import CLibWebSockets
 import Glibc
 
-/// C memory libwebsockets reads for the whole life of a context: the protocol table, the
-/// interface name and the idle policy. Allocated once, freed after the context is destroyed.
+/// C memory libwebsockets reads for the whole life of a context: the protocol table, the TLS
+/// file paths and the idle policy. Allocated once, freed after the context is destroyed.
 final class ContextResources {
     /// Protocol names offered for selection. The first binds clients that offer none; browsers
     /// offer `null`, which must be echoed back.
@@ -11,7 +11,6 @@ final class ContextResources {
     /// ``offerFirstProtocol(of:)``); libwebsockets' own limit on a protocol name.
     static let offeredNameCapacity = 64
 
-    let interface: UnsafeMutablePointer<CChar>
     let protocols: UnsafeMutablePointer<lws_protocols>
     /// TLS certificate and key paths, when the listener serves TLS.
     let certificatePath: UnsafeMutablePointer<CChar>?
@@ -21,7 +20,6 @@ final class ContextResources {
     private let offeredName: UnsafeMutablePointer<CChar>
 
     init(configuration: WebSocketServerConfiguration) {
-        interface = strdup(configuration.host)
         certificatePath = configuration.tls.map { strdup($0.certificatePath) }
         privateKeyPath = configuration.tls.map { strdup($0.privateKeyPath) }
         offeredName = .allocate(capacity: Self.offeredNameCapacity)
@@ -53,7 +51,6 @@ final class ContextResources {
 
     /// Frees everything; only after `lws_context_destroy`.
     func release() {
-        free(interface)
         free(certificatePath)
         free(privateKeyPath)
         names.dropLast().forEach { free($0) }

@@ -26,11 +26,4 @@ enum LWSCalls {
             lws_close_reason(wsi, lws_close_status(rawValue: UInt32(status)), buffer.baseAddress, buffer.count)
         }
     }
-
-    /// The port the default vhost listens on.
-    static func listeningPort(of context: OpaquePointer) -> Int? {
-        guard let vhost = lws_get_vhost_by_name(context, "default") else { return nil }
-        let port = lws_get_vhost_listen_port(vhost)
-        return port > 0 ? Int(port) : nil
-    }
 }

@@ -1,13 +1,16 @@
 import CLibWebSockets
 import Glibc
 
-/// The listening socket of a server sharing its port with other processes
-/// (``WebSocketServerConfiguration/sharesPort``). libwebsockets 4.1 sets `SO_REUSEPORT` only when
-/// it runs several service threads, so such a server listens itself, on its libev loop, and hands
-/// every accepted connection to libwebsockets (`lws_adopt_socket_vhost`), as its own listener does.
+/// The server's listening socket, watched on its libev loop: every accepted connection is handed
+/// to libwebsockets (`lws_adopt_socket_vhost`). Herald listens itself rather than let
+/// libwebsockets 4.1 do it, for two reasons: out of file descriptors, libwebsockets' listener
+/// retries `accept` in a busy loop, logging each failure, where this one pauses for a second
+/// (``acceptPending(into:)``, ``resume()``); and it sets `SO_REUSEPORT` only when it runs several
+/// service threads, where a server started with ``WebSocketServerConfiguration/sharesPort`` shares
+/// its port with other processes.
 ///
 /// Concurrency: used on the service thread only, where its watcher runs.
-final class SharedListener {
+final class Listener {
     /// Pending connections the kernel queues for this process.
     static let backlog: Int32 = 4096
 
@@ -18,15 +21,15 @@ final class SharedListener {
     /// The loop watching the socket, once started.
     private var loop: OpaquePointer?
     private var isOpen = true
-    /// Out of file descriptors: not watched until the next ``resume()``.
+    /// Out of file descriptors (or kernel memory): not watched until the next ``resume()``.
     private var isPaused = false
 
-    /// Binds and listens on `host:port` with `SO_REUSEPORT`.
-    init(host: String, port: Int) throws(WebSocketServer.StartError) {
-        descriptor = herald_listen_shared(host, Int32(port), Self.backlog)
+    /// Binds and listens on `host:port`, with `SO_REUSEPORT` when `shared`.
+    init(host: String, port: Int, shared: Bool) throws(WebSocketServer.StartError) {
+        descriptor = herald_listen(host, Int32(port), Self.backlog, shared ? 1 : 0)
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno))
-            throw WebSocketServer.StartError(description: "cannot listen on \(host):\(port) (shared): \(reason)")
+            throw WebSocketServer.StartError(description: "cannot listen on \(host):\(port): \(reason)")
         }
         self.port = Int(herald_local_port(descriptor))
         watcher = .allocate(capacity: 1)
@@ -40,11 +43,11 @@ final class SharedListener {
     /// Accepts connections on `loop` from now on (its userdata is the owning server).
     func start(loop: OpaquePointer) {
         self.loop = loop
-        herald_start_reader(loop, watcher, descriptor, heraldSharedListenerReadable)
+        herald_start_reader(loop, watcher, descriptor, heraldListenerReadable)
     }
 
-    /// Stops accepting and closes the socket: the kernel sends new connections to the other
-    /// processes on the port.
+    /// Stops accepting and closes the socket: the kernel refuses new connections, or sends them to
+    /// the other processes sharing the port.
     func stop() {
         if let loop, !isPaused { herald_stop_reader(loop, watcher) }
         loop = nil
@@ -53,14 +56,14 @@ final class SharedListener {
     }
 
     /// Hands every pending connection to the context's default vhost. Returns `false` when the
-    /// process is out of file descriptors: the listener then stops watching (the socket stays
-    /// readable, so the loop would spin) until ``resume()``.
+    /// process is out of file descriptors or the kernel out of socket memory: the listener then
+    /// stops watching (the socket stays readable, so the loop would spin) until ``resume()``.
     func acceptPending(into context: OpaquePointer) -> Bool {
         guard let vhost = lws_get_vhost_by_name(context, "default") else { return true }
         while true {
             let connection = herald_accept_connection(descriptor)
             guard connection >= 0 else {
-                guard errno == EMFILE || errno == ENFILE, let loop else { return true }
+                guard [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno), let loop else { return true }
                 herald_stop_reader(loop, watcher)
                 isPaused = true
                 return false
@@ -74,12 +77,12 @@ final class SharedListener {
     func resume() {
         guard isPaused, let loop else { return }
         isPaused = false
-        herald_start_reader(loop, watcher, descriptor, heraldSharedListenerReadable)
+        herald_start_reader(loop, watcher, descriptor, heraldListenerReadable)
     }
 }
 
-/// The libev callback: connections are pending on the shared listener of the server owning the loop.
-private func heraldSharedListenerReadable(_ loop: OpaquePointer?, _ watcher: UnsafeMutablePointer<ev_io>?, _ events: Int32) {
+/// The libev callback: connections are pending on the listener of the server owning the loop.
+private func heraldListenerReadable(_ loop: OpaquePointer?, _ watcher: UnsafeMutablePointer<ev_io>?, _ events: Int32) {
     guard let loop, let owner = ev_userdata(loop) else { return }
-    Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().acceptSharedConnections()
+    Unmanaged<WebSocketServer>.fromOpaque(owner).takeUnretainedValue().acceptConnections()
 }

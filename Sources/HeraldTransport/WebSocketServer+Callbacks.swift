@@ -151,7 +151,7 @@ extension WebSocketServer {
         for job in control.takeJobs() { job() }
         guard control.shutdownRequested, !shuttingDown else { return }
         shuttingDown = true
-        sharedListener?.stop()
+        listener?.stop()
         logger.info("shutting down", metadata: ["connections": "\(connections.count)"])
         for connection in connections.values {
             perform(update(connection) { $0.shutdown() }, on: connection)

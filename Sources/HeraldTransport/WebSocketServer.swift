@@ -28,8 +28,8 @@ public final class WebSocketServer {
     /// Checks, in debug builds, that a caller runs on the service thread.
     public let serviceThread = ServiceThread()
     private var context: OpaquePointer?
-    /// The server's own listening socket when it shares its port (else libwebsockets listens).
-    var sharedListener: SharedListener?
+    /// The listening socket, once started.
+    var listener: Listener?
     let watchers: LoopWatchers
     /// Connections with messages queued during the current loop pass.
     private var pendingFlush: [ClientConnection] = []
@@ -94,12 +94,8 @@ public final class WebSocketServer {
         serviceThread.claim()
         lws_set_log_level(LLL_ERR | LLL_WARN, nil)
         var info = lws_context_creation_info()
-        info.port = Int32(configuration.port)
-        if configuration.sharesPort {
-            sharedListener = try SharedListener(host: configuration.host, port: configuration.port)
-            info.port = CONTEXT_PORT_NO_LISTEN_SERVER
-        }
-        info.iface = UnsafePointer(resources.interface)
+        listener = try Listener(host: configuration.host, port: configuration.port, shared: configuration.sharesPort)
+        info.port = CONTEXT_PORT_NO_LISTEN_SERVER
         info.protocols = UnsafePointer(resources.protocols)
         info.pt_serv_buf_size = 64 * 1024
         info.ssl_cert_filepath = UnsafePointer(resources.certificatePath)
@@ -113,13 +109,13 @@ public final class WebSocketServer {
         if configuration.tls != nil { options |= UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT) }
         info.options = options
         guard let created = lws_create_context(&info) else {
-            sharedListener = nil
-            throw StartError(description: "cannot listen on \(configuration.host):\(configuration.port)")
+            listener = nil
+            throw StartError(description: "cannot start the server on \(configuration.host):\(configuration.port): libwebsockets refused its settings (TLS files?)")
         }
         context = created
         watchers.start(owner: Unmanaged.passUnretained(self).toOpaque())
-        sharedListener?.start(loop: watchers.loop)
-        boundPort = sharedListener?.port ?? LWSCalls.listeningPort(of: created) ?? configuration.port
+        listener?.start(loop: watchers.loop)
+        boundPort = listener?.port ?? configuration.port
         control.attach(context: created)
     }
 
@@ -131,17 +127,17 @@ public final class WebSocketServer {
         guard let context else { return }
         serviceThread.check()
         ev_run(watchers.loop, 0)
-        sharedListener?.stop()
+        listener?.stop()
         watchers.stop()
         control.detach()
         lws_context_destroy(context)
         self.context = nil
     }
 
-    /// The shared listener has connections pending.
-    func acceptSharedConnections() {
-        guard let context, !shuttingDown, let sharedListener else { return }
-        if !sharedListener.acceptPending(into: context) {
+    /// The listener has connections pending.
+    func acceptConnections() {
+        guard let context, !shuttingDown, let listener else { return }
+        if !listener.acceptPending(into: context) {
             logger.warning("out of file descriptors: not accepting connections for a second")
         }
     }
@@ -316,12 +312,12 @@ public final class WebSocketServer {
         }
     }
 
-    /// Once a second: watches again a shared listener paused for lack of descriptors, closes idle
+    /// Once a second: watches again a listener paused for lack of descriptors, closes idle
     /// connections (messages are tracked by the machine; control frames, the SDK's pings, only show
     /// in the kernel's last-receive time, read for those that look idle), drops the cut connections
     /// whose close frame is overdue, then tells the delegate.
     func sweep() {
-        sharedListener?.resume()
+        listener?.resume()
         sweepConnections()
         delegate?.secondElapsed()
     }

@@ -2,12 +2,20 @@ import Glibc
 @testable import HeraldTransport
 import Testing
 
-@Suite struct SharedListenerTests {
+@Suite struct ListenerTests {
     @Test func severalListenersShareOnePort() throws {
-        let first = try SharedListener(host: "127.0.0.1", port: 0)
+        let first = try Listener(host: "127.0.0.1", port: 0, shared: true)
         #expect(first.port > 0)
-        let second = try SharedListener(host: "127.0.0.1", port: first.port)
+        let second = try Listener(host: "127.0.0.1", port: first.port, shared: true)
         #expect(second.port == first.port)
+    }
+
+    @Test func aListenerThatDoesNotShareKeepsItsPort() throws {
+        let first = try Listener(host: "127.0.0.1", port: 0, shared: false)
+        #expect(throws: WebSocketServer.StartError.self) { try Listener(host: "127.0.0.1", port: first.port, shared: true) }
+        #expect(throws: WebSocketServer.StartError.self) { try Listener(host: "127.0.0.1", port: first.port, shared: false) }
+        let sharing = try Listener(host: "127.0.0.1", port: 0, shared: true)
+        #expect(throws: WebSocketServer.StartError.self) { try Listener(host: "127.0.0.1", port: sharing.port, shared: false) }
     }
 
     @Test func aPortHeldWithoutSharingIsRefused() throws {
@@ -25,10 +33,10 @@ import Testing
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(exclusive, $0, &length) }
         }
         let port = Int(UInt16(bigEndian: address.sin_port))
-        #expect(throws: WebSocketServer.StartError.self) { try SharedListener(host: "127.0.0.1", port: port) }
+        #expect(throws: WebSocketServer.StartError.self) { try Listener(host: "127.0.0.1", port: port, shared: true) }
     }
 
     @Test func anUnknownHostIsRefused() {
-        #expect(throws: WebSocketServer.StartError.self) { try SharedListener(host: "no.such.host.invalid", port: 7512) }
+        #expect(throws: WebSocketServer.StartError.self) { try Listener(host: "no.such.host.invalid", port: 7512, shared: false) }
     }
 }

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import resource
+import socket
+import subprocess
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from herald_server import HOST, free_port, port_accepts
 from http_api import HttpApi
 from kuzzle_client import KuzzleClient, assert_error, assert_ok, uniq
 
@@ -191,3 +197,72 @@ async def test_a_login_does_not_stall_the_other_clients(start_server) -> None:
             else:
                 assert answer.status == 200 and json.loads(answer.read())["result"]["jwt"]
                 api.close()
+
+
+async def test_out_of_file_descriptors_the_server_pauses_accepting_and_keeps_answering_logins(
+        herald_binary: Path) -> None:
+    """Out of descriptors, the listener stops watching for a second at a time (one warning each)
+    instead of retrying `accept` in a busy loop; the connections already open keep being served,
+    logins included, whose derivations run on threads of Herald's own; and once descriptors are
+    free again, new connections are served."""
+    port = free_port()
+    log_path = Path(tempfile.mkstemp(prefix="herald-logins-emfile-", suffix=".log")[1])
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(herald_binary), "--host", HOST, "--port", str(port), "--password-iterations", "210000",
+             "--login-attempts-per-minute", "0"],
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (40, 40)),
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    held: list[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 30
+        while not port_accepts(port):
+            assert time.monotonic() < deadline, log_path.read_text()
+            await asyncio.sleep(0.05)
+        clients = [KuzzleClient(f"ws://{HOST}:{port}/", name=f"logins-emfile-{n}") for n in range(8)]
+        for client in clients:
+            await client.__aenter__()
+        try:
+            assert_ok(await clients[0].query("security", "createFirstAdmin", _id="ada",
+                                             body={"credentials": {"local": ADMIN}}))
+            while "out of file descriptors" not in log_path.read_text():
+                assert time.monotonic() < deadline, log_path.read_text()
+                for _ in range(20):
+                    try:
+                        held.append(socket.create_connection((HOST, port), timeout=5))
+                    except OSError:
+                        break
+                await asyncio.sleep(0.05)
+            # Seconds of derivations at once: four per connection, the most one may have.
+            answers = await asyncio.gather(*(login(client, ADMIN["username"], ADMIN["password"], timeout=60)
+                                             for client in clients for _ in range(4)))
+            assert all(assert_ok(answer)["jwt"] for answer in answers)
+        finally:
+            for client in clients:
+                await client.__aexit__(None, None, None)
+        for connection in held:
+            connection.close()
+        held.clear()
+        deadline = time.monotonic() + 30
+        while not _answers_http(port):
+            assert time.monotonic() < deadline, log_path.read_text()
+            await asyncio.sleep(0.05)
+        log = log_path.read_text()
+        assert process.poll() is None, log
+        assert "errno" not in log and len(log.splitlines()) < 100, log[-4000:]
+    finally:
+        for connection in held:
+            connection.close()
+        process.terminate()
+        assert process.wait(30) == 0, log_path.read_text()
+
+
+def _answers_http(port: int) -> bool:
+    """A fresh connection gets `200` to `GET /`; a refused, reset or silent one is a no."""
+    try:
+        with socket.create_connection((HOST, port), timeout=5) as connection:
+            connection.settimeout(2)
+            connection.sendall(b"GET / HTTP/1.0\r\n\r\n")
+            return connection.recv(12).startswith(b"HTTP/1.0 200")
+    except OSError:
+        return False
