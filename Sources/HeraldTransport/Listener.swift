@@ -55,23 +55,29 @@ final class Listener {
         isOpen = false
     }
 
-    /// Hands every pending connection to the context's default vhost. Returns `false` when the
-    /// process is out of file descriptors or the kernel out of socket memory: the listener then
-    /// stops watching (the socket stays readable, so the loop would spin) until ``resume()``.
-    func acceptPending(into context: OpaquePointer) -> Bool {
-        guard let vhost = lws_get_vhost_by_name(context, "default") else { return true }
+    /// Hands every pending connection to the context's default vhost. Returns the `errno` that
+    /// paused the listener when the process is out of file descriptors or the kernel out of socket
+    /// memory: it then stops watching (the socket stays readable, so the loop would spin) until
+    /// ``resume()``.
+    func acceptPending(into context: OpaquePointer) -> Int32? {
+        guard let vhost = lws_get_vhost_by_name(context, "default") else { return nil }
         while true {
             let connection = herald_accept_connection(descriptor)
             guard connection >= 0 else {
-                guard [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno), let loop else { return true }
+                let failure = errno
+                guard Self.pausingFailures.contains(failure), let loop else { return nil }
                 herald_stop_reader(loop, watcher)
                 isPaused = true
-                return false
+                return failure
             }
             // On failure libwebsockets closes the descriptor itself.
             _ = lws_adopt_socket_vhost(vhost, connection)
         }
     }
+
+    /// `accept` failures that last until something else is freed, unlike a connection reset
+    /// before it was accepted (`ECONNABORTED`) or none pending (`EAGAIN`).
+    private static let pausingFailures: Set<Int32> = [EMFILE, ENFILE, ENOBUFS, ENOMEM]
 
     /// Watches the socket again after ``acceptPending(into:)`` paused it.
     func resume() {

@@ -137,8 +137,14 @@ public final class WebSocketServer {
     /// The listener has connections pending.
     func acceptConnections() {
         guard let context, !shuttingDown, let listener else { return }
-        if !listener.acceptPending(into: context) {
+        switch listener.acceptPending(into: context) {
+        case nil:
+            break
+        case EMFILE, ENFILE:
             logger.warning("out of file descriptors: not accepting connections for a second")
+        case let failure?:
+            logger.warning("cannot accept connections: not accepting for a second",
+                           metadata: ["reason": "\(String(cString: strerror(failure)))"])
         }
     }
 
