@@ -266,3 +266,23 @@ def _answers_http(port: int) -> bool:
             return connection.recv(12).startswith(b"HTTP/1.0 200")
     except OSError:
         return False
+
+
+async def test_every_thread_besides_the_main_one_is_one_of_heralds_own(start_server, tmp_path: Path) -> None:
+    """No work goes to Dispatch, whose Linux thread pool traps when it cannot open `/proc` (a
+    process out of descriptors): once a durable server has logged a user in and written a
+    document, its threads are Herald's named ones and those that keep the process's name (the
+    main one; a sanitizer's), none of Dispatch's pool (named after its queues)."""
+    server = start_server("--data-dir", str(tmp_path / "data"), "--login-attempts-per-minute", "0",
+                          name="own-threads")
+    async with KuzzleClient(server.url, name="own-threads") as c:
+        assert_ok(await c.query("security", "createFirstAdmin", _id="ada", body={"credentials": {"local": ADMIN}}))
+        jwt = assert_ok(await login(c, ADMIN["username"], ADMIN["password"]))["jwt"]
+        await c.ok("collection", "create", index="threads", collection="c", jwt=jwt)
+        await c.ok("document", "upsert", index="threads", collection="c", _id="d", body={"changes": {"a": 1}},
+                   jwt=jwt)
+    pid = server.process.pid
+    names = sorted((task / "comm").read_text().strip() for task in Path(f"/proc/{pid}/task").iterdir())
+    main = Path(f"/proc/{pid}/comm").read_text().strip()
+    assert all(name == main or name.startswith("herald-") for name in names), names
+    assert {"herald-journal", "herald-password", "herald-signals"} <= set(names), names
