@@ -125,38 +125,22 @@ final class JobList: @unchecked Sendable {
     }
 }
 
-/// One thread waits until another says a job is done.
+/// One thread waits until another says a job is done (a POSIX semaphore).
 ///
-/// Concurrency: `@unchecked Sendable` because `isDone` is only touched with `mutex` held.
+/// Concurrency: `@unchecked Sendable` because the semaphore is made to be shared between threads.
 private final class DoneSignal: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var isDone = false
+    private let semaphore = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
 
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-    }
+    init() { sem_init(semaphore, 0, 0) }
 
     deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
+        sem_destroy(semaphore)
+        semaphore.deallocate()
     }
 
-    func signal() {
-        pthread_mutex_lock(mutex)
-        isDone = true
-        pthread_cond_signal(condition)
-        pthread_mutex_unlock(mutex)
-    }
+    func signal() { sem_post(semaphore) }
 
-    func wait() {
-        pthread_mutex_lock(mutex)
-        while !isDone { pthread_cond_wait(condition, mutex) }
-        pthread_mutex_unlock(mutex)
-    }
+    func wait() { while sem_wait(semaphore) != 0 && errno == EINTR {} }
 }
 
 /// The monotonic clock the delayed jobs are timed on (the clock of the pool's condition).

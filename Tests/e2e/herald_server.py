@@ -31,6 +31,29 @@ def port_accepts(port: int) -> bool:
         return False
 
 
+def try_connect(port: int, timeout: float = 30.0) -> socket.socket | None:
+    """A connection to the port, or None when the kernel refused or reset it (it may, for a moment,
+    while a server out of descriptors leaves its queue unread)."""
+    try:
+        return socket.create_connection((HOST, port), timeout=timeout)
+    except OSError:
+        return None
+
+
+def answers_http(port: int, timeout: float = 30.0) -> bool:
+    """A fresh connection gets `200` to `GET /`; a refused, reset or silent one is a no."""
+    connection = try_connect(port, timeout)
+    if connection is None:
+        return False
+    with connection:
+        connection.settimeout(2)
+        try:
+            connection.sendall(b"GET / HTTP/1.0\r\n\r\n")
+            return connection.recv(12).startswith(b"HTTP/1.0 200")
+        except OSError:
+            return False
+
+
 class ExternalServer:
     """A server the suite did not start (HERALD_URL): never stopped, no log."""
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from herald_server import HOST, free_port, port_accepts
+from herald_server import HOST, answers_http, free_port, port_accepts, try_connect
 from http_api import HttpApi
 from kuzzle_client import KuzzleClient, assert_error, assert_ok, uniq
 
@@ -228,10 +228,10 @@ async def test_out_of_file_descriptors_the_server_pauses_accepting_and_keeps_ans
             while "out of file descriptors" not in log_path.read_text():
                 assert time.monotonic() < deadline, log_path.read_text()
                 for _ in range(20):
-                    try:
-                        held.append(socket.create_connection((HOST, port), timeout=5))
-                    except OSError:
+                    connection = try_connect(port, timeout=5)
+                    if connection is None:
                         break
+                    held.append(connection)
                 await asyncio.sleep(0.05)
             # Seconds of derivations at once: four per connection, the most one may have.
             answers = await asyncio.gather(*(login(client, ADMIN["username"], ADMIN["password"], timeout=60)
@@ -244,7 +244,7 @@ async def test_out_of_file_descriptors_the_server_pauses_accepting_and_keeps_ans
             connection.close()
         held.clear()
         deadline = time.monotonic() + 30
-        while not _answers_http(port):
+        while not answers_http(port, timeout=5):
             assert time.monotonic() < deadline, log_path.read_text()
             await asyncio.sleep(0.05)
         log = log_path.read_text()
@@ -255,17 +255,6 @@ async def test_out_of_file_descriptors_the_server_pauses_accepting_and_keeps_ans
             connection.close()
         process.terminate()
         assert process.wait(30) == 0, log_path.read_text()
-
-
-def _answers_http(port: int) -> bool:
-    """A fresh connection gets `200` to `GET /`; a refused, reset or silent one is a no."""
-    try:
-        with socket.create_connection((HOST, port), timeout=5) as connection:
-            connection.settimeout(2)
-            connection.sendall(b"GET / HTTP/1.0\r\n\r\n")
-            return connection.recv(12).startswith(b"HTTP/1.0 200")
-    except OSError:
-        return False
 
 
 async def test_every_thread_besides_the_main_one_is_one_of_heralds_own(start_server, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from typing import Iterator
 
 import pytest
 
-from herald_server import HOST, HeraldServer, free_port, port_accepts
+from herald_server import HOST, HeraldServer, answers_http, free_port, port_accepts, try_connect
 from kuzzle_client import KuzzleClient, assert_ok
 from test_cluster import RedisServer, _collection, redis  # noqa: F401 (redis: a fixture)
 from test_tls import certificate  # noqa: F401 (a fixture)
@@ -206,29 +206,6 @@ async def test_workers_serve_tls_on_the_shared_port(redis: RedisServer, herald_b
         supervisor.stop()
 
 
-def _try_connect(port: int) -> socket.socket | None:
-    """A connection to the port, or None when the kernel refused or reset it (it may, for a moment,
-    while a worker out of descriptors leaves its queue unread)."""
-    try:
-        return socket.create_connection((HOST, port), timeout=GUARD)
-    except OSError:
-        return None
-
-
-def _answers_http(port: int) -> bool:
-    """A fresh connection gets `200` to `GET /`; a refused, reset or silent one is a no."""
-    connection = _try_connect(port)
-    if connection is None:
-        return False
-    with connection:
-        connection.settimeout(2)
-        try:
-            connection.sendall(b"GET / HTTP/1.0\r\n\r\n")
-            return connection.recv(12).startswith(b"HTTP/1.0 200")
-        except OSError:
-            return False
-
-
 def test_a_worker_out_of_descriptors_pauses_accepting_then_serves_again(redis: RedisServer,
                                                                          herald_binary: Path) -> None:
     def few_descriptors() -> None:
@@ -247,12 +224,12 @@ def test_a_worker_out_of_descriptors_pauses_accepting_then_serves_again(redis: R
             time.sleep(0.05)
         while "out of file descriptors" not in log_path.read_text():
             assert time.monotonic() < deadline, log_path.read_text()
-            held = [connection for connection in (_try_connect(port) for _ in range(100)) if connection is not None]
+            held = [connection for connection in (try_connect(port) for _ in range(100)) if connection is not None]
             time.sleep(0.2)
             for connection in held:
                 connection.close()
         deadline = time.monotonic() + GUARD
-        while not _answers_http(port):
+        while not answers_http(port):
             assert time.monotonic() < deadline, log_path.read_text()
             time.sleep(0.05)
         log = log_path.read_text()
